@@ -1,0 +1,81 @@
+# Lowtide developer commands. `make run` and `make test` are the two that matter.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+REQS := requirements/base.txt requirements/production.txt requirements/local.txt
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_ENV := DJANGO_SETTINGS_MODULE=backend.settings.test
+
+.PHONY: run test venv migrate demo up bench lint format schema schema-check node-deps clean help
+
+help:
+	@echo "make run    - set up .venv, migrate SQLite, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - the whole suite against PostgreSQL and Redis"
+	@echo "make up     - web + worker + beat (honcho, Procfile) against PostgreSQL and Redis"
+	@echo "make bench  - benchmarks that print figures"
+	@echo "make lint / format / schema"
+
+$(STAMP): $(REQS)
+	@echo "==> Creating virtualenv and installing requirements/local.txt (first run: ~1 min)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --progress-bar on -r requirements/local.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	@echo "==> Migrating the embedded SQLite database"
+	@$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	@$(PY) manage.py seed_demo
+
+run: demo
+	@echo "==> Serving Lowtide on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
+	@$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+node-deps: tests/e2e/sync/node_modules/.installed
+
+tests/e2e/sync/node_modules/.installed: tests/e2e/sync/package.json tests/e2e/sync/package-lock.json
+	@echo "==> Installing the WatermelonDB client for the sync suite (npm ci)"
+	@cd tests/e2e/sync && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: venv
+	@$(TEST_ENV) $(PY) manage.py check_services
+	@echo "==> pytest (PostgreSQL + Redis)"
+	@$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+up: venv
+	@$(TEST_ENV) $(PY) manage.py check_services
+	@$(VENV)/bin/honcho start
+
+bench: venv
+	@$(TEST_ENV) $(PY) manage.py check_services
+	@for b in benchmarks/bench_*.py; do echo "==> $$b"; $(TEST_ENV) $(PY) $$b || exit 1; done
+
+lint: venv
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: venv
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+schema: venv
+	@$(TEST_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+	@echo "docs/openapi.yaml regenerated"
+
+schema-check: venv
+	@$(TEST_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /tmp/lowtide-openapi.yaml
+	@diff -u docs/openapi.yaml /tmp/lowtide-openapi.yaml > /dev/null || \
+		(echo "docs/openapi.yaml is out of date: run 'make schema' and commit it"; \
+		 diff -u docs/openapi.yaml /tmp/lowtide-openapi.yaml | head -40; exit 1)
+	@echo "docs/openapi.yaml matches the code"
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles tests/e2e/sync/node_modules

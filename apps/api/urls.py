@@ -1,0 +1,9 @@
+"""The /api/v1/ aggregator: each domain app contributes its own urls module."""
+
+from django.urls import include, path
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("apps.accounts.urls")),
+]

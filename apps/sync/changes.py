@@ -1,0 +1,36 @@
+"""Allocating change sequence numbers. Must run inside the writing transaction."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db import connection, transaction
+
+from apps.sync.models import ChangeCounter
+
+
+def change_seq_next(*, user_id: UUID) -> int:
+    """Lock the user's counter row, bump it and return the new value.
+
+    The row lock is held until the caller's transaction ends: that is what makes one
+    user's writes commit in counter order.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("change_seq_next must run inside transaction.atomic()")
+    table = ChangeCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, value) VALUES (%s, 2) "  # noqa: S608
+            f"ON CONFLICT (user_id) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+            [user_id.hex if connection.vendor == "sqlite" else user_id],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def change_seq_current(*, user_id: UUID) -> int:
+    """The last committed value (1 when the user never wrote anything)."""
+    value = ChangeCounter.objects.filter(user_id=user_id).values_list("value", flat=True).first()
+    return int(value) if value is not None else 1
+
+
+__all__ = ["change_seq_current", "change_seq_next", "transaction"]

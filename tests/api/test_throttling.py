@@ -1,0 +1,55 @@
+import socket
+
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "/api/v1/auth/token/"
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def dead_redis_caches():
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+
+def test_rotating_x_forwarded_for_does_not_reset_the_login_throttle(api_client):
+    statuses = []
+    for i in range(21):
+        response = api_client.post(
+            TOKEN,
+            {"email": f"nobody{i}@example.com", "password": "whatever-123"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.0.{i}.1",
+        )
+        statuses.append(response.status_code)
+    assert statuses[:20] == [401] * 20
+    assert statuses[20] == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert int(response["Retry-After"]) > 0
+
+
+def test_user_throttle_fails_open_when_redis_is_down(member_client):
+    with override_settings(CACHES=dead_redis_caches()):
+        response = member_client.get("/api/v1/me/")
+    assert response.status_code == 200
+
+
+def test_login_throttle_fails_closed_with_a_503_problem(api_client, member):
+    with override_settings(CACHES=dead_redis_caches()):
+        response = api_client.post(
+            TOKEN, {"email": member.email, "password": "x" * 12}, format="json"
+        )
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
