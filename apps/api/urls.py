@@ -6,4 +6,9 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("apps.accounts.urls")),
+    path("", include("apps.fasting.urls")),
+    path("", include("apps.nutrition.urls")),
+    path("", include("apps.glucose.urls")),
+    path("", include("apps.activity.urls")),
+    path("", include("apps.days.urls")),
 ]

@@ -1,0 +1,92 @@
+"""The day timeline: one local day of a user, everything clipped to it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from apps.activity.models import ExerciseSession
+from apps.common.timeutils import local_day_bounds
+from apps.days.models import DayConfirmation
+from apps.fasting.models import FastingWindow
+from apps.glucose.selectors import glucose_rows, metrics_for_rows
+from apps.nutrition.models import Meal
+
+MACROS = ("kcal", "protein_g", "carbs_g", "fat_g", "fiber_g", "leucine_g")
+
+
+def _iso(moment) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+def day_timeline(*, user_id, tz: str, day: date, now) -> dict[str, Any]:
+    start, end = local_day_bounds(day, tz)
+    fasts = []
+    fasted_seconds = 0.0
+    for window in (
+        FastingWindow.objects.filter(user_id=user_id, deleted_at__isnull=True, started_at__lt=end)
+        .exclude(ended_at__isnull=False, ended_at__lte=start)
+        .order_by("started_at")
+    ):
+        clip_start = max(window.started_at, start)
+        clip_end = min(window.ended_at or now, end)
+        seconds = max(0.0, (clip_end - clip_start).total_seconds())
+        fasted_seconds += seconds
+        fasts.append(
+            {
+                "id": str(window.id),
+                "started_at": _iso(window.started_at),
+                "ended_at": _iso(window.ended_at),
+                "target_hours": window.target_hours,
+                "protocol": window.protocol,
+                "ongoing": window.ended_at is None,
+                "day_start": _iso(clip_start),
+                "day_end": _iso(max(clip_start, clip_end)),
+                "hours_in_day": round(seconds / 3600, 2),
+            }
+        )
+    meals = list(
+        Meal.objects.filter(
+            user_id=user_id, deleted_at__isnull=True, eaten_at__gte=start, eaten_at__lt=end
+        )
+        .order_by("eaten_at")
+        .values("id", "eaten_at", "name", *MACROS)
+    )
+    totals = {name: round(sum(m[name] or 0 for m in meals), 1) for name in MACROS}
+    for meal in meals:
+        meal["id"] = str(meal["id"])
+        meal["eaten_at"] = _iso(meal["eaten_at"])
+    exercise = [
+        {
+            "id": str(s["id"]),
+            "started_at": _iso(s["started_at"]),
+            "minutes": s["minutes"],
+            "intensity": s["intensity"],
+            "kind": s["kind"],
+        }
+        for s in ExerciseSession.objects.filter(
+            user_id=user_id, deleted_at__isnull=True, started_at__gte=start, started_at__lt=end
+        )
+        .order_by("started_at")
+        .values("id", "started_at", "minutes", "intensity", "kind")
+    ]
+    confirmation = (
+        DayConfirmation.objects.filter(user_id=user_id, date=day, deleted_at__isnull=True)
+        .values("food_log_complete", "no_exercise")
+        .first()
+    )
+    rows = glucose_rows(user_id=user_id, start=start, end=end)
+    return {
+        "date": day.isoformat(),
+        "timezone": tz,
+        "window": {"start": _iso(start), "end": _iso(end)},
+        "hours": round((end - start).total_seconds() / 3600, 2),
+        "fasts": fasts,
+        "fasted_hours": round(fasted_seconds / 3600, 2),
+        "meals": meals,
+        "totals": totals,
+        "exercise": exercise,
+        "confirmation": confirmation,
+        "glucose": metrics_for_rows(rows, start=start, end=end, days=1),
+        "score": None,
+    }

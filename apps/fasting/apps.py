@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FastingConfig(AppConfig):
+    name = "apps.fasting"
+    label = "fasting"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NutritionConfig(AppConfig):
+    name = "apps.nutrition"
+    label = "nutrition"
