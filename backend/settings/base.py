@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "apps.activity",
     "apps.days",
     "apps.scoring",
+    "apps.coaching",
+    "apps.notifications",
     "apps.demo",
 ]
 
