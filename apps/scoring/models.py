@@ -67,3 +67,44 @@ class DirtyDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.local_date}"
+
+
+class FlagSeverity(models.TextChoices):
+    INFO = "info", "Info"
+    WARNING = "warning", "Warning"
+    HIGH = "high", "High"
+
+
+class SafetyFlag(models.Model):
+    """A safety flag raised by the scoring engine for one local day, kept as a row so that
+    coaches can acknowledge it and summaries can list it. Written by the recompute task."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="safety_flags")
+    local_date = models.DateField()
+    code = models.CharField(max_length=40)
+    severity = models.CharField(max_length=10, choices=FlagSeverity.choices)
+    message = models.CharField(max_length=300, blank=True, default="")
+    evidence = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "local_date", "code"],
+                                    name="safety_flag_unique_day_code"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-local_date"], name="safety_flag_user_date"),
+            models.Index(fields=["acknowledged_at", "-created_at"], name="safety_flag_open"),
+        ]
+        ordering = ["-local_date", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.local_date} {self.code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None
