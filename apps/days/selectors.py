@@ -11,6 +11,7 @@ from apps.days.models import DayConfirmation
 from apps.fasting.models import FastingWindow
 from apps.glucose.selectors import glucose_rows, metrics_for_rows
 from apps.nutrition.models import Meal
+from apps.scoring.selectors import daily_score_get
 
 MACROS = ("kcal", "protein_g", "carbs_g", "fat_g", "fiber_g", "leucine_g")
 
@@ -88,5 +89,5 @@ def day_timeline(*, user_id, tz: str, day: date, now) -> dict[str, Any]:
         "exercise": exercise,
         "confirmation": confirmation,
         "glucose": metrics_for_rows(rows, start=start, end=end, days=1),
-        "score": None,
+        "score": daily_score_get(user_id=user_id, tz=tz, day=day),
     }

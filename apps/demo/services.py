@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import user_register
+from apps.demo.history import demo_history_create
+from apps.demo.history import demo_history_create
 
 DEMO_PASSWORD = "lowtide-demo-2026"
 DEMO_MEMBER = "demo@lowtide.local"
@@ -25,10 +27,51 @@ def demo_user_ensure(
     return user, True
 
 
+# The coach's three clients, each with a different pattern (issue: coach web admin).
+DEMO_CLIENTS = [
+    ("sam.steady@lowtide.local", "Sam Steady", "steady", "Europe/London"),
+    ("erin.extended@lowtide.local", "Erin Extended", "extended", "America/New_York"),
+    ("ira.irregular@lowtide.local", "Ira Irregular", "irregular", "Asia/Kolkata"),
+]
+
+
 def demo_seed(*, say: Callable[[str], None] = print) -> None:
-    _member, created = demo_user_ensure(email=DEMO_MEMBER, display_name="Dana Demo")
+    member, created = demo_user_ensure(email=DEMO_MEMBER, display_name="Dana Demo")
     say(f"demo member {'created' if created else 'exists'}: {DEMO_MEMBER}")
-    _coach, created = demo_user_ensure(
-        email=DEMO_COACH, role=Role.COACH, display_name="Casey Coach"
-    )
+    _report(say, DEMO_MEMBER, demo_history_create(user=member, pattern="demo"))
+    coach, created = demo_user_ensure(email=DEMO_COACH, role=Role.COACH, display_name="Casey Coach")
     say(f"demo coach {'created' if created else 'exists'}: {DEMO_COACH}")
+    clients = []
+    for email, name, pattern, tz in DEMO_CLIENTS:
+        client, _ = demo_user_ensure(email=email, display_name=name, tz=tz)
+        _report(say, email, demo_history_create(user=client, pattern=pattern))
+        clients.append(client)
+    _link_clients(coach, clients, say)
+    _compute_scores(say)
+
+
+def _report(say: Callable[[str], None], email: str, counts: dict[str, int]) -> None:
+    if counts["readings"]:
+        say(
+            f"  {email}: {counts['readings']} CGM readings, {counts['meals']} meals, "
+            f"{counts['fasts']} fasts"
+        )
+
+
+def _link_clients(coach: User, clients: list[User], say: Callable[[str], None]) -> None:
+    try:
+        from apps.coaching.demo import demo_clients_link
+    except ImportError:  # the coaching app is optional for the demo
+        return
+    demo_clients_link(coach=coach, clients=clients)
+    say(f"  {coach.email} coaches {len(clients)} consenting clients")
+
+
+def _compute_scores(say: Callable[[str], None]) -> None:
+    try:
+        from apps.scoring.services import score_dirty_days_recompute_all
+    except ImportError:
+        return
+    say("computing daily scores ...")
+    count = score_dirty_days_recompute_all()
+    say(f"  {count} daily scores computed")

@@ -79,8 +79,9 @@ class SafetyFlag(models.Model):
     """A safety flag raised by the scoring engine for one local day, kept as a row so that
     coaches can acknowledge it and summaries can list it. Written by the recompute task."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="safety_flags")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_flags"
+    )
     local_date = models.DateField()
     code = models.CharField(max_length=40)
     severity = models.CharField(max_length=10, choices=FlagSeverity.choices)
@@ -88,13 +89,15 @@ class SafetyFlag(models.Model):
     evidence = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "local_date", "code"],
-                                    name="safety_flag_unique_day_code"),
+            models.UniqueConstraint(
+                fields=["user", "local_date", "code"], name="safety_flag_unique_day_code"
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "-local_date"], name="safety_flag_user_date"),

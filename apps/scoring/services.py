@@ -53,8 +53,211 @@ def score_recompute_enqueue(*, user_id: UUID) -> None:
     try:
         from apps.scoring.tasks import recompute_user_scores
 
-        recompute_user_scores.apply_async(args=[str(user_id)], retry=False)
+        recompute_user_scores.apply_async(
+            args=[str(user_id)], retry=False, queue="scoring", routing_key="scoring"
+        )
     except Exception as exc:  # broker down or hung: never the client's problem
         logger.warning(
             "score recompute not enqueued (%s); the sweeper will pick it up", type(exc).__name__
         )
+
+
+# --- Recompute --------------------------------------------------------------------------
+
+# Days scored per engine call: bounds memory when a whole history is dirty.
+CHUNK_DAYS = 31
+# Marks consumed per transaction.
+MARK_BATCH = 400
+HIGH_SEVERITY_TITLES = {
+    "HYPO_L2_EVENT": "Level 2 low glucose",
+    "PROLONGED_FAST": "Prolonged fast",
+    "VERY_LOW_CALORIE": "Very low calorie day",
+    "MEDICAL_CONTEXT": "Discuss fasting with your clinician",
+}
+
+
+def score_user_dirty_days_recompute(*, user_id: UUID, now=None) -> int:
+    """Coalesce every dirty day of the user, score them, upsert, and clear the consumed marks.
+
+    Idempotent: running it twice leaves the same rows. A mark whose token changed while we
+    computed (the day was dirtied again) is not deleted, so that day is scored again.
+    Returns the number of days scored.
+    """
+    from apps.accounts.models import Profile
+
+    now = now or timezone.now()
+    total = 0
+    for _ in range(1000):  # bounded: a history of dirty days is consumed in batches
+        marks = list(
+            DirtyDay.objects.filter(user_id=user_id)
+            .order_by("local_date")
+            .values_list("id", "local_date", "token")[:MARK_BATCH]
+        )
+        if not marks:
+            break
+        profile = Profile.objects.filter(user_id=user_id).first()
+        if profile is None:  # the user is gone: nothing to score
+            DirtyDay.objects.filter(user_id=user_id).delete()
+            break
+        with transaction.atomic():
+            total += _score_days(profile=profile, days=[m[1] for m in marks], now=now)
+            _consume(user_id, marks)
+    return total
+
+
+def _consume(user_id: UUID, marks: list[tuple]) -> None:
+    from django.db.models import Q
+
+    condition = Q()
+    for mark_id, _, token in marks:
+        condition |= Q(id=mark_id, token=token)
+    DirtyDay.objects.filter(condition, user_id=user_id).delete()
+
+
+def _score_days(*, profile, days: list[date], now) -> int:
+    from apps.common.timeutils import local_date
+    from apps.scoring import engine
+    from apps.scoring.inputs import day_has_data, inputs_digest, load_inputs
+    from apps.scoring.models import DailyScore, ScoreStatus
+
+    today = local_date(now, profile.timezone)
+    days = sorted(d for d in set(days) if d <= today)
+    if not days:
+        return 0
+    params_hash = engine.params_sha256(engine.DEFAULT_PARAMS)
+    rows: list[DailyScore] = []
+    flags: dict[date, list] = {}
+    for chunk in _chunks(days):
+        loaded = load_inputs(profile=profile, first=chunk[0], last=chunk[-1])
+        past = [d for d in chunk if d < today]
+        results = engine.score_days(loaded.inputs, past) if past else []
+        if today in chunk:
+            results += engine.score_days(loaded.inputs, [today], as_of=now)
+        for result in results:
+            day = result.local_date
+            payload = result.as_dict()
+            rows.append(
+                DailyScore(
+                    user_id=profile.user_id,
+                    local_date=day,
+                    algorithm_version=result.algorithm_version,
+                    params_sha256=result.params_sha256,
+                    score=result.score,
+                    confidence=result.confidence,
+                    components=payload["components"],
+                    flags=payload["flags"],
+                    window_start=result.window_utc[0],
+                    window_end=result.window_utc[1],
+                    timezone=profile.timezone,
+                    inputs_digest=inputs_digest(loaded, profile, day, params_hash),
+                    status=ScoreStatus.PROVISIONAL if result.provisional else ScoreStatus.FINAL,
+                    has_data=day_has_data(loaded, profile, day),
+                    computed_at=now,
+                )
+            )
+            flags[day] = list(result.flags)
+    DailyScore.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["user", "local_date", "algorithm_version"],
+        update_fields=[
+            "params_sha256",
+            "score",
+            "confidence",
+            "components",
+            "flags",
+            "window_start",
+            "window_end",
+            "timezone",
+            "inputs_digest",
+            "status",
+            "has_data",
+            "computed_at",
+        ],
+    )
+    _flags_store(profile.user_id, flags)
+    return len(rows)
+
+
+def _chunks(days: list[date]) -> list[list[date]]:
+    chunks: list[list[date]] = []
+    for day in days:
+        if chunks and (day - chunks[-1][0]).days < CHUNK_DAYS:
+            chunks[-1].append(day)
+        else:
+            chunks.append([day])
+    return chunks
+
+
+def _flags_store(user_id: UUID, flags_by_day: dict[date, list]) -> None:
+    """Mirror the engine's flags as rows; high-severity ones also reach the in-app inbox."""
+    from apps.notifications.services import notification_create
+    from apps.scoring.models import SafetyFlag
+
+    if not flags_by_day:
+        return
+    existing = {
+        (f.local_date, f.code): f
+        for f in SafetyFlag.objects.filter(user_id=user_id, local_date__in=list(flags_by_day))
+    }
+    keep: set[tuple[date, str]] = set()
+    new_rows = []
+    for day, flags in flags_by_day.items():
+        for flag in flags:
+            key = (day, flag.code)
+            keep.add(key)
+            evidence = flag.as_dict()["evidence"]
+            row = existing.get(key)
+            if row is None:
+                new_rows.append(
+                    SafetyFlag(
+                        user_id=user_id,
+                        local_date=day,
+                        code=flag.code,
+                        severity=flag.severity,
+                        evidence=evidence,
+                        message=_flag_message(flag.code),
+                    )
+                )
+            elif row.severity != flag.severity or row.evidence != evidence:
+                row.severity, row.evidence = flag.severity, evidence
+                row.save(update_fields=["severity", "evidence"])
+            if flag.severity == "high":
+                notification_create(
+                    user_id=user_id,
+                    kind="safety_flag",
+                    severity="high",
+                    title=HIGH_SEVERITY_TITLES.get(flag.code, flag.code.replace("_", " ").title()),
+                    body=_flag_message(flag.code),
+                    data={"date": day.isoformat(), "code": flag.code},
+                    dedupe_key=f"flag:{day.isoformat()}:{flag.code}",
+                )
+    SafetyFlag.objects.bulk_create(new_rows, ignore_conflicts=True)
+    stale = [row.pk for key, row in existing.items() if key not in keep]
+    if stale:
+        SafetyFlag.objects.filter(pk__in=stale).delete()
+
+
+FLAG_MESSAGES = {
+    "HYPO_L1_EVENT": "Glucose stayed below 70 mg/dL for 15 minutes or more.",
+    "HYPO_L2_EVENT": "Glucose stayed below 54 mg/dL for 15 minutes or more. If you feel "
+    "unwell, eat fast-acting carbohydrate and seek help.",
+    "TBR_ABOVE_TARGET": "Time below range was above the consensus target.",
+    "HYPER_L2_EVENT": "Glucose stayed above 250 mg/dL for 15 minutes or more.",
+    "ELEVATED_FASTING_GLUCOSE": "Glucose at the end of a fast was elevated.",
+    "PROLONGED_FAST": "A fast went beyond 72 hours. Refeed gently and consider medical advice.",
+    "VERY_LOW_CALORIE": "A complete day below 800 kcal.",
+    "LOW_PROTEIN_7D": "Protein over the last 7 days averaged below 0.8 g/kg/day.",
+    "MEDICAL_CONTEXT": "Your medical context makes fasting riskier: discuss it with your "
+    "clinician. Fasting goals are not celebrated.",
+}
+
+
+def _flag_message(code: str) -> str:
+    return FLAG_MESSAGES.get(code, "")
+
+
+def score_dirty_days_recompute_all() -> int:
+    """Score every dirty day of every user, inline (the embedded default and operators)."""
+    user_ids = list(DirtyDay.objects.values_list("user_id", flat=True).distinct())
+    return sum(score_user_dirty_days_recompute(user_id=uid) for uid in user_ids)
