@@ -6,6 +6,7 @@ dip and sensor noise; meals with macros; logged fasting windows.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ MEAL_NAMES = [
 
 
 def _at(day: date, hour: float, tz: ZoneInfo) -> datetime:
-    minutes = int(round(hour * 60))
+    minutes = round(hour * 60)
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC) + timedelta(minutes=minutes)
 
 
@@ -81,7 +82,7 @@ def plan_for(
     plan.meals.sort()
     if pattern in ("demo", "steady", "extended"):
         eats = [m[0] for m in plan.meals]
-        for previous, following in zip(eats, eats[1:], strict=False):
+        for previous, following in itertools.pairwise(eats):
             gap = (following - previous).total_seconds() / 3600
             if gap >= 13:
                 start = previous + timedelta(minutes=30)
@@ -96,7 +97,7 @@ def plan_for(
                 )
         if eats:
             last = eats[-1] + timedelta(minutes=30)
-            plan.fasts.append((last, None if last < now else None, 16.0, "16:8"))
+            plan.fasts.append((last, None, 16.0, "16:8"))  # the fast under way now
     return plan
 
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from apps.accounts.models import Role, User
 from apps.accounts.services import user_register
 from apps.demo.history import demo_history_create
-from apps.demo.history import demo_history_create
 
 DEMO_PASSWORD = "lowtide-demo-2026"
 DEMO_MEMBER = "demo@lowtide.local"
