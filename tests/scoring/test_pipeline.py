@@ -1,0 +1,198 @@
+"""The recompute pipeline: durable dirty marks, coalescing, idempotence, the score API."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+
+from apps.fasting.models import FastingWindow
+from apps.glucose.models import GlucoseReading
+from apps.notifications.models import Notification
+from apps.scoring import services
+from apps.scoring.models import DailyScore, DirtyDay, SafetyFlag
+
+pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def dirty_dates(user) -> set[date]:
+    return set(DirtyDay.objects.filter(user=user).values_list("local_date", flat=True))
+
+
+def test_a_meal_dirties_its_day_in_the_same_request(member, member_client):
+    eaten = datetime.now(UTC) - timedelta(days=3)
+    response = member_client.post("/api/v1/meals/", {"eaten_at": eaten.isoformat(), "kcal": 600},
+                                  format="json")
+    assert response.status_code == 201
+    assert eaten.astimezone(BERLIN).date() in dirty_dates(member)
+
+
+def test_a_fast_spanning_midnight_dirties_both_days(member, member_client):
+    start = datetime(2026, 11, 9, 20, tzinfo=BERLIN)
+    member_client.post("/api/v1/fasts/", {"started_at": start.isoformat(),
+                                          "ended_at": (start + timedelta(hours=16)).isoformat()},
+                       format="json")
+    assert {date(2026, 11, 9), date(2026, 11, 10)} <= dirty_dates(member)
+
+
+def test_a_time_zone_change_dirties_the_whole_history(member, member_client):
+    first = datetime.now(UTC) - timedelta(days=20)
+    GlucoseReading.objects.create(user=member, measured_at=first, value_mgdl=100)
+    DirtyDay.objects.all().delete()
+    member_client.patch("/api/v1/me/", {"timezone": "Asia/Tokyo"}, format="json")
+    days = dirty_dates(member)
+    assert len(days) >= 20
+    assert min(days) <= first.astimezone(ZoneInfo("Asia/Tokyo")).date()
+
+
+def test_a_bulk_upload_dirties_the_days_of_the_created_rows(member, member_client):
+    at = datetime(2026, 11, 1, 12, tzinfo=BERLIN)
+    member_client.post("/api/v1/glucose/readings/bulk/", {"readings": [
+        {"measured_at": at.isoformat(), "value": 90, "unit": "mg/dL", "device": "g7"},
+        {"measured_at": (at + timedelta(days=1)).isoformat(), "value": 90, "unit": "mg/dL",
+         "device": "g7"},
+    ]}, format="json")
+    assert dirty_dates(member) == {date(2026, 11, 1), date(2026, 11, 2)}
+
+
+def seed_day(user, day: date):
+    start = datetime(day.year, day.month, day.day, tzinfo=BERLIN)
+    FastingWindow.objects.create(user=user, started_at=start - timedelta(hours=4),
+                                 ended_at=start + timedelta(hours=12))
+    GlucoseReading.objects.bulk_create(
+        GlucoseReading(user=user, measured_at=start + timedelta(minutes=5 * i), value_mgdl=95,
+                       device="g7") for i in range(288)
+    )
+    services.score_days_mark_dirty(user_id=user.pk, dates=[day])
+
+
+def test_recompute_scores_the_dirty_days_and_clears_the_marks(member):
+    seed_day(member, date(2026, 11, 10))
+    assert services.score_user_dirty_days_recompute(user_id=member.pk) == 1
+    row = DailyScore.objects.get(user=member, local_date=date(2026, 11, 10))
+    assert row.score is not None and 0 <= row.score <= 100
+    assert row.algorithm_version == "mtor-heuristic/1.0.0"
+    assert len(row.params_sha256) == 64
+    assert row.status == "final"
+    assert row.has_data
+    assert "fasting" in row.components
+    assert not DirtyDay.objects.exists()
+
+
+def test_running_the_recompute_twice_leaves_identical_rows(member):
+    seed_day(member, date(2026, 11, 10))
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    first = DailyScore.objects.values("score", "confidence", "components", "flags",
+                                      "inputs_digest").get()
+    services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 10)])
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    assert DailyScore.objects.count() == 1
+    assert DailyScore.objects.values("score", "confidence", "components", "flags",
+                                     "inputs_digest").get() == first
+
+
+def test_a_day_dirtied_again_during_a_recompute_stays_dirty(member):
+    seed_day(member, date(2026, 11, 10))
+    consumed = list(DirtyDay.objects.values_list("id", "local_date", "token"))
+    # A write commits while the task computes: the mark gets a new token.
+    services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 10)])
+    services._consume(member.pk, consumed)
+    assert dirty_dates(member) == {date(2026, 11, 10)}
+
+
+def test_changed_data_changes_the_inputs_digest(member):
+    seed_day(member, date(2026, 11, 10))
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    before = DailyScore.objects.get().inputs_digest
+    GlucoseReading.objects.filter(user=member).update(change_seq=99)
+    services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 10)])
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    assert DailyScore.objects.get().inputs_digest != before
+
+
+def test_future_days_are_not_scored(member):
+    services.score_days_mark_dirty(user_id=member.pk,
+                                   dates=[datetime.now(UTC).date() + timedelta(days=5)])
+    assert services.score_user_dirty_days_recompute(user_id=member.pk) == 0
+    assert not DirtyDay.objects.exists()
+
+
+def test_today_is_provisional(member):
+    today = datetime.now(UTC).astimezone(BERLIN).date()
+    seed_day(member, today - timedelta(days=1))
+    services.score_days_mark_dirty(user_id=member.pk, dates=[today])
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    assert DailyScore.objects.get(local_date=today).status == "provisional"
+
+
+def test_a_level_2_low_raises_a_flag_row_and_an_inbox_notification(member):
+    day = date(2026, 11, 10)
+    start = datetime(2026, 11, 10, 3, tzinfo=BERLIN)
+    GlucoseReading.objects.bulk_create(
+        GlucoseReading(user=member, measured_at=start + timedelta(minutes=5 * i),
+                       value_mgdl=50, device="g7") for i in range(6)
+    )
+    services.score_days_mark_dirty(user_id=member.pk, dates=[day])
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    codes = set(SafetyFlag.objects.filter(user=member).values_list("code", flat=True))
+    assert "HYPO_L2_EVENT" in codes
+    note = Notification.objects.get(user=member, kind="safety_flag",
+                                    dedupe_key="flag:2026-11-10:HYPO_L2_EVENT")
+    assert note.severity == "high"
+    # Recomputing does not notify twice.
+    services.score_days_mark_dirty(user_id=member.pk, dates=[day])
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    assert Notification.objects.filter(user=member, kind="safety_flag").count() == len(
+        [c for c in codes if c in services.HIGH_SEVERITY_TITLES]
+    )
+
+
+def test_the_score_api_lists_every_day_and_says_when_there_is_no_data(member, member_client):
+    seed_day(member, date(2026, 11, 10))
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 11)])
+    body = member_client.get("/api/v1/scores/daily/", {"start_date": "2026-11-09",
+                                                       "end_date": "2026-11-11"}).json()
+    assert [d["local_date"] for d in body] == ["2026-11-09", "2026-11-10", "2026-11-11"]
+    assert body[0]["score"] is None and body[0]["confidence"] == 0 and not body[0]["has_data"]
+    assert body[1]["score"] is not None and body[1]["status"] == "final"
+    assert body[2]["status"] == "pending"
+    one = member_client.get("/api/v1/scores/daily/2026-11-10/").json()
+    assert one["score"] == body[1]["score"]
+    assert member_client.get("/api/v1/days/2026-11-10/").json()["score"]["score"] == one["score"]
+
+
+def test_another_users_scores_are_never_returned(member, other_client):
+    seed_day(member, date(2026, 11, 10))
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    body = other_client.get("/api/v1/scores/daily/2026-11-10/").json()
+    assert body["score"] is None
+
+
+@pytest.mark.parametrize("query", [{"start_date": "2026-11-10", "end_date": "2026-11-01"},
+                                   {"start_date": "2020-01-01", "end_date": "2026-01-01"},
+                                   {"start_date": "x"}])
+def test_bad_score_ranges_are_400(member_client, query):
+    assert member_client.get("/api/v1/scores/daily/", query).status_code == 400
+
+
+def test_recompute_scores_command_marks_history(member, capsys):
+    GlucoseReading.objects.create(user=member, measured_at=datetime.now(UTC) - timedelta(days=3),
+                                  value_mgdl=100)
+    DirtyDay.objects.all().delete()
+    call_command("recompute_scores", "--user", member.email)
+    assert len(dirty_dates(member)) >= 3
+    assert "Marked" in capsys.readouterr().out
+
+
+def test_the_sweeper_enqueues_old_marks(member, monkeypatch):
+    from apps.scoring import tasks
+
+    services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 10)])
+    DirtyDay.objects.update(dirtied_at=datetime.now(UTC) - timedelta(minutes=5))
+    sent = []
+    monkeypatch.setattr(services, "score_recompute_enqueue",
+                        lambda *, user_id: sent.append(user_id))
+    assert tasks.sweep_dirty_days() == 1
+    assert sent == [member.pk]
