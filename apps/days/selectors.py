@@ -9,7 +9,7 @@ from apps.activity.models import ExerciseSession
 from apps.common.timeutils import local_day_bounds
 from apps.days.models import DayConfirmation
 from apps.fasting.models import FastingWindow
-from apps.glucose.selectors import glucose_rows, metrics_for_rows
+from apps.glucose.selectors import glucose_epoch_rows, metrics_for_rows
 from apps.nutrition.models import Meal
 from apps.scoring.selectors import daily_score_get
 
@@ -76,7 +76,7 @@ def day_timeline(*, user_id, tz: str, day: date, now) -> dict[str, Any]:
         .values("food_log_complete", "no_exercise")
         .first()
     )
-    rows = glucose_rows(user_id=user_id, start=start, end=end)
+    rows = glucose_epoch_rows(user_id=user_id, start=start, end=end)
     return {
         "date": day.isoformat(),
         "timezone": tz,

@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from apps.days import apis
-from apps.days.converters import IsoDateConverter
-
-register_converter(IsoDateConverter, "isodate")
 
 app_name = "days"
 

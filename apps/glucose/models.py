@@ -46,20 +46,16 @@ class GlucoseReading(UserOwnedRecord):
                 condition=models.Q(value_mgdl__gte=MIN_MGDL, value_mgdl__lte=MAX_MGDL),
                 name="glucose_value_plausible",
             ),
+            # One index serves three purposes: uniqueness by (device, time), a user's time
+            # range queries (its prefix), and index-only reads of a day's trace (INCLUDE).
             models.UniqueConstraint(
-                fields=["user", "device", "measured_at"],
+                fields=["user", "measured_at", "device"],
+                include=["value_mgdl", "censored", "source"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="glucose_unique_device_time",
             ),
         ]
         indexes = [
-            # Covering index: a day's trace is read from the index alone.
-            models.Index(
-                fields=["user", "measured_at"],
-                include=["value_mgdl", "censored"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="glucose_user_time_live",
-            ),
             models.Index(fields=["user", "change_seq"], name="glucose_user_seq"),
         ]
         ordering = ["measured_at"]

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, Min
 
 from apps.common.timeutils import iter_dates, local_date, local_day_bounds
 from apps.scoring.engine import ALGORITHM_VERSION, DEFAULT_PARAMS, params_sha256
@@ -112,4 +112,16 @@ def daily_scores_list(*, user_id: UUID, tz: str, start: date, end: date) -> list
 
 
 def daily_score_get(*, user_id: UUID, tz: str, day: date) -> dict[str, Any]:
-    return daily_scores_list(user_id=user_id, tz=tz, start=day, end=day)[0]
+    """One day in one query when it has been scored (the common case)."""
+    pending = DirtyDay.objects.filter(user_id=user_id, local_date=day)
+    row = (
+        DailyScore.objects.filter(
+            user_id=user_id, algorithm_version=ALGORITHM_VERSION, local_date=day
+        )
+        .annotate(pending=Exists(pending))
+        .first()
+    )
+    if row is None:
+        status = ScoreStatus.PENDING if pending.exists() else ScoreStatus.FINAL
+        return _no_data(day, tz, status)
+    return score_as_dict(row, pending=row.pending)

@@ -19,4 +19,4 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 
 REST_FRAMEWORK = {**REST_FRAMEWORK}
 READYZ_CHECK_REDIS = False  # no Redis in the embedded default
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]  # SQLite ignores covering-index columns
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W039", "models.W040"]  # SQLite ignores covering-index columns
