@@ -1,0 +1,246 @@
+"""Scoring pipeline end to end: 1,000 users x 7 dirty days recomputed by 2 Celery worker
+processes (queries included). Target >= 500 user-days/s.
+
+    python benchmarks/bench_scoring_pipeline.py [--users N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
+
+from support import ROOT, free_port, setup_django
+
+DAYS = 7
+
+
+def seed(users: int) -> list[uuid.UUID]:
+    from django.db import connection
+
+    from apps.accounts.models import Profile, User
+    from apps.scoring.models import DirtyDay
+
+    now = datetime.now(UTC)
+    today = now.date()
+    first_day = today - timedelta(days=DAYS)
+    ids = [uuid.uuid4() for _ in range(users)]
+    User.objects.bulk_create(
+        User(id=i, email=f"pipe{n}@bench.local", password="!") for n, i in enumerate(ids)
+    )
+    Profile.objects.bulk_create(
+        Profile(
+            user_id=i,
+            timezone="Europe/Berlin",
+            weight_kg=70,
+            height_cm=175,
+            sex="female",
+            tracking_start=now - timedelta(days=30),
+        )
+        for i in ids
+    )
+    raw = connection.connection
+    print(
+        f"  seeding {users} users x {DAYS} days (288 readings, 3 meals, 1 fast a day) ...",
+        flush=True,
+    )
+    with raw.cursor() as cur:
+        with cur.copy(
+            "COPY glucose_glucosereading (id, user_id, measured_at, value_mgdl, "
+            "censored, source, device, trend, created_at, updated_at, change_seq) "
+            "FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(
+                [
+                    "uuid",
+                    "uuid",
+                    "timestamptz",
+                    "float8",
+                    "text",
+                    "text",
+                    "text",
+                    "text",
+                    "timestamptz",
+                    "timestamptz",
+                    "int8",
+                ]
+            )
+            for user_id in ids:
+                start = datetime.combine(first_day, dtime(0), tzinfo=UTC)
+                for k in range(DAYS * 288):
+                    copy.write_row(
+                        (
+                            uuid.uuid4(),
+                            user_id,
+                            start + timedelta(minutes=5 * k),
+                            90.0 + (k % 50),
+                            "",
+                            "cgm",
+                            "g7",
+                            "",
+                            now,
+                            now,
+                            1,
+                        )
+                    )
+        with cur.copy(
+            "COPY nutrition_meal (id, user_id, eaten_at, name, kcal, protein_g, "
+            "leucine_g, created_at, updated_at, change_seq) FROM STDIN "
+            "(FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(
+                [
+                    "uuid",
+                    "uuid",
+                    "timestamptz",
+                    "text",
+                    "float8",
+                    "float8",
+                    "float8",
+                    "timestamptz",
+                    "timestamptz",
+                    "int8",
+                ]
+            )
+            for user_id in ids:
+                for d in range(DAYS):
+                    day = datetime.combine(first_day + timedelta(days=d), dtime(0), tzinfo=UTC)
+                    for hour in (11, 15, 19):
+                        copy.write_row(
+                            (
+                                uuid.uuid4(),
+                                user_id,
+                                day + timedelta(hours=hour),
+                                "meal",
+                                600.0,
+                                30.0,
+                                2.4,
+                                now,
+                                now,
+                                1,
+                            )
+                        )
+        with cur.copy(
+            "COPY fasting_fastingwindow (id, user_id, started_at, ended_at, protocol, "
+            "note, created_at, updated_at, change_seq) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(
+                [
+                    "uuid",
+                    "uuid",
+                    "timestamptz",
+                    "timestamptz",
+                    "text",
+                    "text",
+                    "timestamptz",
+                    "timestamptz",
+                    "int8",
+                ]
+            )
+            for user_id in ids:
+                for d in range(DAYS):
+                    day = datetime.combine(first_day + timedelta(days=d), dtime(0), tzinfo=UTC)
+                    copy.write_row(
+                        (
+                            uuid.uuid4(),
+                            user_id,
+                            day - timedelta(hours=4),
+                            day + timedelta(hours=11),
+                            "16:8",
+                            "",
+                            now,
+                            now,
+                            1,
+                        )
+                    )
+    raw.commit()
+    DirtyDay.objects.bulk_create(
+        DirtyDay(user_id=i, local_date=first_day + timedelta(days=d), dirtied_at=now)
+        for i in ids
+        for d in range(DAYS)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return ids
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=1000)
+    args = parser.parse_args()
+    setup_django()
+    from django.db import connection
+
+    from apps.scoring.models import DailyScore, DirtyDay
+
+    ids = seed(args.users)
+    connection.close()
+    port = free_port()
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    broker = f"redis://127.0.0.1:{port}/0"
+    env = {**os.environ, "CELERY_BROKER_URL": broker, "REDIS_URL": broker}
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "backend",
+                "worker",
+                "-Q",
+                "scoring",
+                "-c",
+                "1",
+                "-n",
+                f"bench{n}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for n in range(2)
+    ]
+    try:
+        time.sleep(4)  # let both workers connect
+        os.environ["CELERY_BROKER_URL"] = broker
+        from backend.celery import app
+
+        app.conf.broker_url = broker
+        from apps.scoring.tasks import recompute_user_scores
+
+        started = time.perf_counter()
+        for user_id in ids:
+            recompute_user_scores.apply_async(args=[str(user_id)], queue="scoring")
+        while DirtyDay.objects.exists():
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+        scored = DailyScore.objects.count()
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(30)
+        redis.terminate()
+    user_days = len(ids) * DAYS
+    print(
+        f"pipeline: {user_days} user-days ({len(ids)} users x {DAYS} dirty days) recomputed "
+        f"in {elapsed:.2f} s by 2 worker processes = {user_days / elapsed:,.0f} user-days/s "
+        f"({scored} DailyScore rows; target >= 500 user-days/s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
