@@ -5,7 +5,13 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    inline_serializer,
+)
 from rest_framework import serializers
 
 from apps.api.problems import problem_body
@@ -84,6 +90,10 @@ def ok_example(
         request_only=request,
     )
 
+
+DAY_PARAMETER = OpenApiParameter(
+    "day", OpenApiTypes.DATE, OpenApiParameter.PATH, description="A local date, YYYY-MM-DD."
+)
 
 DetailSerializer = inline_serializer("Detail", {"detail": serializers.CharField()})
 

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.api.schema import ok_example, problems
+from apps.api.schema import DAY_PARAMETER, ok_example, problems
 from apps.common.records import user_timezone
 from apps.days.selectors import day_timeline
 from apps.days.serializers import DayConfirmationInputSerializer, DayConfirmationSerializer
@@ -54,6 +54,7 @@ TIMELINE_EXAMPLE = {
 class DayTimelineApi(APIView):
     @extend_schema(
         tags=["days"],
+        parameters=[DAY_PARAMETER],
         summary="One local day: fasts, meals, totals, glucose, score",
         responses={200: OpenApiTypes.OBJECT, **problems(400)},
         examples=[ok_example("Day", TIMELINE_EXAMPLE)],
@@ -69,6 +70,7 @@ class DayTimelineApi(APIView):
 class DayConfirmationApi(APIView):
     @extend_schema(
         tags=["days"],
+        parameters=[DAY_PARAMETER],
         summary="Confirm a day's food log and/or no exercise",
         request=DayConfirmationInputSerializer,
         responses={200: DayConfirmationSerializer, 201: DayConfirmationSerializer, **problems(400)},

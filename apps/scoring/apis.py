@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.api.schema import ok_example, problems
+from apps.api.schema import DAY_PARAMETER, ok_example, problems
 from apps.common.records import user_timezone
 from apps.scoring.selectors import daily_score_get, daily_scores_list
 
@@ -86,6 +86,7 @@ class DailyScoreListApi(APIView):
 class DailyScoreDetailApi(APIView):
     @extend_schema(
         tags=["scores"],
+        parameters=[DAY_PARAMETER],
         summary="One day's score with components, explanations and flags",
         responses={200: OpenApiTypes.OBJECT, **problems(404)},
         examples=[ok_example("Score", SCORE_EXAMPLE)],
