@@ -30,3 +30,21 @@ def test_readyz_reports_redis_down_as_503_quickly(client):
     checks = response.json()["checks"]
     assert checks["redis"]["status"] == "down"
     assert checks["database"]["status"] == "ok"
+
+
+def test_readyz_answers_503_within_5_s_when_the_database_hangs(client, monkeypatch):
+    from apps.api import health
+
+    def hung():
+        time.sleep(8)
+
+    monkeypatch.setattr(health, "_check_database", hung)
+    started = time.monotonic()
+    response = client.get("/readyz")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == {
+        "status": "down",
+        "latency_ms": response.json()["checks"]["database"]["latency_ms"],
+        "error": "timed out",
+    }
