@@ -22,17 +22,20 @@ def dirty_dates(user) -> set[date]:
 
 def test_a_meal_dirties_its_day_in_the_same_request(member, member_client):
     eaten = datetime.now(UTC) - timedelta(days=3)
-    response = member_client.post("/api/v1/meals/", {"eaten_at": eaten.isoformat(), "kcal": 600},
-                                  format="json")
+    response = member_client.post(
+        "/api/v1/meals/", {"eaten_at": eaten.isoformat(), "kcal": 600}, format="json"
+    )
     assert response.status_code == 201
     assert eaten.astimezone(BERLIN).date() in dirty_dates(member)
 
 
 def test_a_fast_spanning_midnight_dirties_both_days(member, member_client):
     start = datetime(2026, 11, 9, 20, tzinfo=BERLIN)
-    member_client.post("/api/v1/fasts/", {"started_at": start.isoformat(),
-                                          "ended_at": (start + timedelta(hours=16)).isoformat()},
-                       format="json")
+    member_client.post(
+        "/api/v1/fasts/",
+        {"started_at": start.isoformat(), "ended_at": (start + timedelta(hours=16)).isoformat()},
+        format="json",
+    )
     assert {date(2026, 11, 9), date(2026, 11, 10)} <= dirty_dates(member)
 
 
@@ -48,21 +51,34 @@ def test_a_time_zone_change_dirties_the_whole_history(member, member_client):
 
 def test_a_bulk_upload_dirties_the_days_of_the_created_rows(member, member_client):
     at = datetime(2026, 11, 1, 12, tzinfo=BERLIN)
-    member_client.post("/api/v1/glucose/readings/bulk/", {"readings": [
-        {"measured_at": at.isoformat(), "value": 90, "unit": "mg/dL", "device": "g7"},
-        {"measured_at": (at + timedelta(days=1)).isoformat(), "value": 90, "unit": "mg/dL",
-         "device": "g7"},
-    ]}, format="json")
+    member_client.post(
+        "/api/v1/glucose/readings/bulk/",
+        {
+            "readings": [
+                {"measured_at": at.isoformat(), "value": 90, "unit": "mg/dL", "device": "g7"},
+                {
+                    "measured_at": (at + timedelta(days=1)).isoformat(),
+                    "value": 90,
+                    "unit": "mg/dL",
+                    "device": "g7",
+                },
+            ]
+        },
+        format="json",
+    )
     assert dirty_dates(member) == {date(2026, 11, 1), date(2026, 11, 2)}
 
 
 def seed_day(user, day: date):
     start = datetime(day.year, day.month, day.day, tzinfo=BERLIN)
-    FastingWindow.objects.create(user=user, started_at=start - timedelta(hours=4),
-                                 ended_at=start + timedelta(hours=12))
+    FastingWindow.objects.create(
+        user=user, started_at=start - timedelta(hours=4), ended_at=start + timedelta(hours=12)
+    )
     GlucoseReading.objects.bulk_create(
-        GlucoseReading(user=user, measured_at=start + timedelta(minutes=5 * i), value_mgdl=95,
-                       device="g7") for i in range(288)
+        GlucoseReading(
+            user=user, measured_at=start + timedelta(minutes=5 * i), value_mgdl=95, device="g7"
+        )
+        for i in range(288)
     )
     services.score_days_mark_dirty(user_id=user.pk, dates=[day])
 
@@ -83,13 +99,18 @@ def test_recompute_scores_the_dirty_days_and_clears_the_marks(member):
 def test_running_the_recompute_twice_leaves_identical_rows(member):
     seed_day(member, date(2026, 11, 10))
     services.score_user_dirty_days_recompute(user_id=member.pk)
-    first = DailyScore.objects.values("score", "confidence", "components", "flags",
-                                      "inputs_digest").get()
+    first = DailyScore.objects.values(
+        "score", "confidence", "components", "flags", "inputs_digest"
+    ).get()
     services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 10)])
     services.score_user_dirty_days_recompute(user_id=member.pk)
     assert DailyScore.objects.count() == 1
-    assert DailyScore.objects.values("score", "confidence", "components", "flags",
-                                     "inputs_digest").get() == first
+    assert (
+        DailyScore.objects.values(
+            "score", "confidence", "components", "flags", "inputs_digest"
+        ).get()
+        == first
+    )
 
 
 def test_a_day_dirtied_again_during_a_recompute_stays_dirty(member):
@@ -112,8 +133,9 @@ def test_changed_data_changes_the_inputs_digest(member):
 
 
 def test_future_days_are_not_scored(member):
-    services.score_days_mark_dirty(user_id=member.pk,
-                                   dates=[datetime.now(UTC).date() + timedelta(days=5)])
+    services.score_days_mark_dirty(
+        user_id=member.pk, dates=[datetime.now(UTC).date() + timedelta(days=5)]
+    )
     assert services.score_user_dirty_days_recompute(user_id=member.pk) == 0
     assert not DirtyDay.objects.exists()
 
@@ -130,15 +152,18 @@ def test_a_level_2_low_raises_a_flag_row_and_an_inbox_notification(member):
     day = date(2026, 11, 10)
     start = datetime(2026, 11, 10, 3, tzinfo=BERLIN)
     GlucoseReading.objects.bulk_create(
-        GlucoseReading(user=member, measured_at=start + timedelta(minutes=5 * i),
-                       value_mgdl=50, device="g7") for i in range(6)
+        GlucoseReading(
+            user=member, measured_at=start + timedelta(minutes=5 * i), value_mgdl=50, device="g7"
+        )
+        for i in range(6)
     )
     services.score_days_mark_dirty(user_id=member.pk, dates=[day])
     services.score_user_dirty_days_recompute(user_id=member.pk)
     codes = set(SafetyFlag.objects.filter(user=member).values_list("code", flat=True))
     assert "HYPO_L2_EVENT" in codes
-    note = Notification.objects.get(user=member, kind="safety_flag",
-                                    dedupe_key="flag:2026-11-10:HYPO_L2_EVENT")
+    note = Notification.objects.get(
+        user=member, kind="safety_flag", dedupe_key="flag:2026-11-10:HYPO_L2_EVENT"
+    )
     assert note.severity == "high"
     # Recomputing does not notify twice.
     services.score_days_mark_dirty(user_id=member.pk, dates=[day])
@@ -152,8 +177,9 @@ def test_the_score_api_lists_every_day_and_says_when_there_is_no_data(member, me
     seed_day(member, date(2026, 11, 10))
     services.score_user_dirty_days_recompute(user_id=member.pk)
     services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 11)])
-    body = member_client.get("/api/v1/scores/daily/", {"start_date": "2026-11-09",
-                                                       "end_date": "2026-11-11"}).json()
+    body = member_client.get(
+        "/api/v1/scores/daily/", {"start_date": "2026-11-09", "end_date": "2026-11-11"}
+    ).json()
     assert [d["local_date"] for d in body] == ["2026-11-09", "2026-11-10", "2026-11-11"]
     assert body[0]["score"] is None and body[0]["confidence"] == 0 and not body[0]["has_data"]
     assert body[1]["score"] is not None and body[1]["status"] == "final"
@@ -170,16 +196,22 @@ def test_another_users_scores_are_never_returned(member, other_client):
     assert body["score"] is None
 
 
-@pytest.mark.parametrize("query", [{"start_date": "2026-11-10", "end_date": "2026-11-01"},
-                                   {"start_date": "2020-01-01", "end_date": "2026-01-01"},
-                                   {"start_date": "x"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start_date": "2026-11-10", "end_date": "2026-11-01"},
+        {"start_date": "2020-01-01", "end_date": "2026-01-01"},
+        {"start_date": "x"},
+    ],
+)
 def test_bad_score_ranges_are_400(member_client, query):
     assert member_client.get("/api/v1/scores/daily/", query).status_code == 400
 
 
 def test_recompute_scores_command_marks_history(member, capsys):
-    GlucoseReading.objects.create(user=member, measured_at=datetime.now(UTC) - timedelta(days=3),
-                                  value_mgdl=100)
+    GlucoseReading.objects.create(
+        user=member, measured_at=datetime.now(UTC) - timedelta(days=3), value_mgdl=100
+    )
     DirtyDay.objects.all().delete()
     call_command("recompute_scores", "--user", member.email)
     assert len(dirty_dates(member)) >= 3
@@ -192,7 +224,8 @@ def test_the_sweeper_enqueues_old_marks(member, monkeypatch):
     services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 10)])
     DirtyDay.objects.update(dirtied_at=datetime.now(UTC) - timedelta(minutes=5))
     sent = []
-    monkeypatch.setattr(services, "score_recompute_enqueue",
-                        lambda *, user_id: sent.append(user_id))
+    monkeypatch.setattr(
+        services, "score_recompute_enqueue", lambda *, user_id: sent.append(user_id)
+    )
     assert tasks.sweep_dirty_days() == 1
     assert sent == [member.pk]

@@ -24,13 +24,20 @@ Scoring:
 * ``score_day(inputs, day, as_of=None, params=DEFAULT_PARAMS) -> DayScore``
 * ``score_days(inputs, days, as_of=None, params=DEFAULT_PARAMS) -> list[DayScore]``
   (prepares the inputs once for all days).
-* ``DayScore`` / ``ComponentScore`` / ``Flag`` are frozen; ``DayScore.as_dict()`` gives the
-  B5 JSON shape. ``score`` is None when nothing is available or fasting is enabled but
-  unavailable (R31).
+* ``DayScore(algorithm_version, params_sha256, user_tz, local_date, window_utc, as_of,
+  provisional, score, confidence, components, flags, score_raw, confidence_raw)``;
+  ``components`` maps "fasting", "amino_acids", "energy", "glycemia", "exercise" (in that
+  order) to ``ComponentScore(key, value, weight, quality, available, enabled, explain,
+  details, value_raw, quality_raw)``; ``flags`` is a tuple of ``Flag(code, severity,
+  evidence)`` sorted by code. ``score`` / ``value`` (1 decimal) and ``confidence`` /
+  ``quality`` (2 decimals) are the reported figures (R27); ``*_raw`` keep them unrounded.
+  ``score`` is None when nothing is available, or when fasting is enabled but unavailable
+  (R31). ``DayScore.as_dict()`` gives the B5 JSON shape (ISO instants with Z, details and
+  evidence rounded to 4 decimals).
 
 Parameters: ``ALGORITHM_VERSION``, ``DEFAULT_PARAMS`` (read-only mapping of the B6 JSON),
-``params_sha256(params)``; a partial params mapping is shallow-merged over the defaults
-(R25). Invalid input raises ``InputError`` (a ``ValueError``).
+``params_sha256(params)``, ``resolve_params(params)`` (plain dict); a partial params mapping
+is shallow-merged over the defaults (R25). Invalid input raises ``InputError`` (a ``ValueError``).
 
 Helpers: ``local_day_window(day, tz)``, ``fasting_depth(h)``, ``leucine_pulse(g)``,
 ``maintenance_energy(profile, override=None)``.
@@ -61,6 +68,7 @@ from .params import (
     compile_params,
     depth,
     params_sha256,
+    resolve_params,
 )
 from .score import score_day, score_days
 from .timeutil import local_day_window
@@ -97,6 +105,7 @@ __all__ = [
     "local_day_window",
     "maintenance_energy",
     "params_sha256",
+    "resolve_params",
     "score_day",
     "score_days",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .timeutil import HOUR, MINUTE
@@ -17,10 +17,11 @@ HYPO_L1_MG_DL = 70.0
 HYPO_L2_MG_DL = 54.0
 HYPER_L2_MG_DL = 250.0
 
-EVENT_PREDICATES: dict[str, Callable[[float], bool]] = {
-    "HYPO_L1_EVENT": lambda v: v < HYPO_L1_MG_DL,  # includes readings < 54
-    "HYPO_L2_EVENT": lambda v: v < HYPO_L2_MG_DL,
-    "HYPER_L2_EVENT": lambda v: v > HYPER_L2_MG_DL,
+# code -> (threshold, True if the predicate is "below" else "above"). L1 includes < 54.
+EVENT_RULES: dict[str, tuple[float, bool]] = {
+    "HYPO_L1_EVENT": (HYPO_L1_MG_DL, True),
+    "HYPO_L2_EVENT": (HYPO_L2_MG_DL, True),
+    "HYPER_L2_EVENT": (HYPER_L2_MG_DL, False),
 }
 
 
@@ -31,12 +32,21 @@ class Event:
 
 
 def find_events(
-    times: Sequence[int], values: Sequence[float], predicate: Callable[[float], bool]
+    times: Sequence[int], values: Sequence[float], threshold: float, below: bool
 ) -> list[Event]:
-    """Maximal runs of consecutive readings meeting `predicate` that span >= 10 min (R16)."""
+    """Maximal runs of consecutive readings strictly below (or above) `threshold` that span
+    >= 10 min; a gap of more than 15 min ends a run (R16)."""
+    if below:
+        if not values or min(values) >= threshold:
+            return []
+        hits = [i for i, v in enumerate(values) if v < threshold]
+    else:
+        if not values or max(values) <= threshold:
+            return []
+        hits = [i for i, v in enumerate(values) if v > threshold]
     events: list[Event] = []
     first = prev = -2
-    for i in [i for i, v in enumerate(values) if predicate(v)]:
+    for i in hits:
         if i == prev + 1 and times[i] - times[prev] <= EVENT_MAX_GAP:
             prev = i
             continue
@@ -78,8 +88,11 @@ def unlogged_rise(
     """
     if lo >= hi or not times:
         return None
-    # Anchors >= tracking_start start the stretches; an intake at or before it is no anchor.
-    anchors = [tracking_start] + [m for m in cal_t if m > tracking_start]
+    # Anchors start the stretches: tracking_start, then the caloric intakes after it (an
+    # intake at or before it is no anchor). Only the one in force at lo and later ones that
+    # come before hi matter.
+    first = max(bisect_right(cal_t, tracking_start), bisect_right(cal_t, lo) - 1)
+    anchors = [tracking_start, *cal_t[first : bisect_left(cal_t, hi)]]
     # Stretch k: r1 and r2 lie in [anchors[k] + 4 h, anchors[k + 1]).
     k = max(0, bisect_right(anchors, lo) - 1)
     while k < len(anchors):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,7 +99,7 @@ def maintenance_energy(
     if profile is None:
         return None
     w, h, a = profile.weight_kg, profile.height_cm, profile.age_y
-    if not (w and h and a and w > 0 and h > 0 and a > 0):
+    if w is None or h is None or a is None or min(w, h, a) <= 0:
         return None
     # Unknown or non-male sex takes -161, so the estimate never overstates maintenance.
     ree = 10.0 * w + 6.25 * h - 5.0 * a + (5.0 if profile.sex == "male" else -161.0)
@@ -129,29 +130,50 @@ def energy(kcal_day: float, maintenance: Maintenance, cp: CompiledParams) -> Par
 # --- glycemia ----------------------------------------------------------------------------
 
 
-def cgm_coverage(times: Sequence[int], s: int, day_minutes: int) -> float:
-    """Distinct 5-min slots holding a reading / slots in the whole local day (R15)."""
-    expected = -(-day_minutes // 5)
-    if not expected:
-        return 0.0
-    return len({(t - s) // CGM_SLOT for t in times}) / expected
+@dataclass(frozen=True, slots=True)
+class GlucoseDay:
+    """The local day's readings summarised once (R15, R17): shares are shares of readings."""
+
+    readings: int
+    mean: float
+    pct_above_140: float
+    pct_below_70: float
+    pct_below_54: float
+    coverage: float
 
 
-def glycemia(values: Sequence[float], coverage: float, cp: CompiledParams) -> Part:
-    """G from the day's readings (>= 1); shares are shares of readings (R15)."""
+def glucose_day(
+    times: Sequence[int], values: Sequence[float], s: int, day_minutes: int
+) -> GlucoseDay:
     n = len(values)
-    mean = math.fsum(values) / n
-    pct_above = 100.0 * sum(v > 140 for v in values) / n
+    expected = -(-day_minutes // 5)  # 5-min slots in the whole local day
+    coverage = len({(t - s) // CGM_SLOT for t in times}) / expected if expected else 0.0
+    if not n:
+        return GlucoseDay(0, math.nan, 0.0, 0.0, 0.0, coverage)
+    ordered = sorted(values)  # counts by bisection: one C sort instead of three passes
+    return GlucoseDay(
+        readings=n,
+        mean=math.fsum(values) / n,
+        pct_above_140=100.0 * (n - bisect_right(ordered, 140.0)) / n,
+        pct_below_70=100.0 * bisect_left(ordered, 70.0) / n,
+        pct_below_54=100.0 * bisect_left(ordered, 54.0) / n,
+        coverage=coverage,
+    )
+
+
+def glycemia(day: GlucoseDay, cp: CompiledParams) -> Part:
+    """G from the day's readings (the caller checks there is at least one)."""
+    mean, pct_above = day.mean, day.pct_above_140
     s_mean = clamp01((cp.glu_mean_worst - mean) / (cp.glu_mean_worst - cp.glu_mean_best))
     s_exc = clamp01(1.0 - pct_above / cp.glu_ta140_worst_pct)
     value = 100.0 * (0.5 * s_mean + 0.5 * s_exc)
-    quality = min(1.0, coverage / cp.cgm_min_coverage)
+    quality = min(1.0, day.coverage / cp.cgm_min_coverage)
     explain = f"mean {fmt(mean)} mg/dL, {fmt(pct_above, 1)} % of readings > 140"
     details = {
         "mean_mg_dl": mean,
         "pct_above_140": pct_above,
-        "readings": n,
-        "coverage": coverage,
+        "readings": day.readings,
+        "coverage": day.coverage,
     }
     return Part(value, quality, explain, details)
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from .cgm import EVENT_PREDICATES, HYPO_L1_MG_DL, HYPO_L2_MG_DL, Event
+from .cgm import EVENT_RULES, Event
 from .fasting import FastingResult
 from .inputs import Meal
 from .output import Flag
@@ -36,7 +36,7 @@ def event_flags(
 ) -> list[Flag]:
     """R16: an event is reported on every local day holding one of its readings."""
     flags = []
-    for code in EVENT_PREDICATES:
+    for code in EVENT_RULES:
         hits = [ev for ev in events[code] if ev.first < g1 and ev.last >= g0]
         if not hits:
             continue
@@ -55,15 +55,14 @@ def event_flags(
     return flags
 
 
-def tbr_flag(day_values: Sequence[float], coverage: float, min_coverage: float) -> Flag | None:
+def tbr_flag(
+    tbr70_pct: float, tbr54_pct: float, coverage: float, min_coverage: float
+) -> Flag | None:
     """R17: only on days with sufficient CGM data; shares of the day's readings."""
-    if not day_values or coverage < min_coverage:
+    if coverage < min_coverage:
         return None
-    n = len(day_values)
-    tbr70 = 100.0 * sum(v < HYPO_L1_MG_DL for v in day_values) / n
-    tbr54 = 100.0 * sum(v < HYPO_L2_MG_DL for v in day_values) / n
-    if tbr70 > TBR70_MAX_PCT or tbr54 > TBR54_MAX_PCT:
-        evidence = {"tbr70_pct": tbr70, "tbr54_pct": tbr54, "coverage": coverage}
+    if tbr70_pct > TBR70_MAX_PCT or tbr54_pct > TBR54_MAX_PCT:
+        evidence = {"tbr70_pct": tbr70_pct, "tbr54_pct": tbr54_pct, "coverage": coverage}
         return Flag("TBR_ABOVE_TARGET", "warning", evidence)
     return None
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from . import components as comp
 from . import flags as fl
-from .cgm import EVENT_PREDICATES, Event, find_events, unlogged_rise
+from .cgm import EVENT_RULES, Event, Rise, find_events, unlogged_rise
 from .fasting import FastingResult, effective_windows, fasting_component
 from .inputs import InputError, Meal, UserInputs, _utc
 from .output import ComponentScore, DayScore, Flag
@@ -40,15 +40,16 @@ class _Prepared:
     sessions: tuple[tuple[int, int, str], ...] | None  # (start, end, intensity); None = untracked
     ex_starts: list[int]
     ex_bounds: list[int]  # prefix max of the earliest r1 each session allows (R19)
+    ex_longest: int  # longest session, µs
     events: dict[str, list[Event]]
     maintenance: comp.Maintenance | None
     weight_kg: float | None
 
 
 def _prepare(inputs: UserInputs, as_of: int | None, cp: CompiledParams) -> _Prepared:
-    meal_t = [to_us(m.eaten_at) for m in inputs.meals]
+    meal_t = [m._us for m in inputs.meals]
     meals = inputs.meals
-    glu_t = [to_us(r.at) for r in inputs.glucose]
+    glu_t = [r._us for r in inputs.glucose]
     glu_v = [r.mg_dl for r in inputs.glucose]
     if as_of is not None:  # R3: what is stamped after as_of does not exist yet
         cut = bisect_right(meal_t, as_of)
@@ -56,9 +57,7 @@ def _prepare(inputs: UserInputs, as_of: int | None, cp: CompiledParams) -> _Prep
         cut = bisect_right(glu_t, as_of)
         glu_t, glu_v = glu_t[:cut], glu_v[:cut]
     cal_t = [t for t, m in zip(meal_t, meals, strict=True) if m.kcal > cp.fast_break_min_kcal]
-    windows = [
-        (to_us(w.start), None if w.end is None else to_us(w.end)) for w in inputs.fasting_windows
-    ]
+    windows = [(w._us, w._end_us) for w in inputs.fasting_windows]
     win_starts, win_ends = effective_windows(windows, cal_t, as_of)
 
     sessions = None
@@ -68,7 +67,7 @@ def _prepare(inputs: UserInputs, as_of: int | None, cp: CompiledParams) -> _Prep
         rise_window = round(cp.unlogged_rise_min * MINUTE)
         kept = []
         for x in inputs.exercise:
-            start = to_us(x.start)
+            start = x._us
             if as_of is not None and start >= as_of:
                 continue
             end = start + round(x.minutes * MINUTE)
@@ -80,6 +79,7 @@ def _prepare(inputs: UserInputs, as_of: int | None, cp: CompiledParams) -> _Prep
             ex_starts.append(start)
             ex_bounds.append(max(bound, ex_bounds[-1]) if ex_bounds else bound)
         sessions = tuple(kept)
+    ex_longest = max((end - start for start, end, _ in sessions or ()), default=0)
 
     profile = inputs.profile
     weight = profile.weight_kg if profile and profile.weight_kg and profile.weight_kg > 0 else None
@@ -98,7 +98,8 @@ def _prepare(inputs: UserInputs, as_of: int | None, cp: CompiledParams) -> _Prep
         sessions=sessions,
         ex_starts=ex_starts,
         ex_bounds=ex_bounds,
-        events={code: find_events(glu_t, glu_v, p) for code, p in EVENT_PREDICATES.items()},
+        ex_longest=ex_longest,
+        events={code: find_events(glu_t, glu_v, *rule) for code, rule in EVENT_RULES.items()},
         maintenance=comp.maintenance_energy(profile, inputs.maintenance_kcal_override),
         weight_kg=weight,
     )
@@ -126,7 +127,9 @@ def _session_overlaps(start: int, end: int, a: int, b: int) -> bool:
     return a <= start < b  # a zero-length session is "logged" at its start
 
 
-def _fasting_part(fast: FastingResult, rise: Any, p: _Prepared, day_minutes: int) -> comp.Part:
+def _fasting_part(
+    fast: FastingResult, rise: Rise | None, p: _Prepared, day_minutes: int
+) -> comp.Part:
     quality = fast.quality * (0.5 if rise is not None else 1.0)  # B4: halved once per day
     details: dict[str, Any] = {
         "peak_h": fast.peak_h,
@@ -230,9 +233,9 @@ def _score_one(p: _Prepared, day: date) -> DayScore:
         parts["energy"] = comp.energy(kcal_day, p.maintenance, cp)
 
     # G (B3.4, R15).
-    coverage = comp.cgm_coverage(day_glu_t, s, day_minutes)
-    if day_glu_v:
-        parts["glycemia"] = comp.glycemia(day_glu_v, coverage, cp)
+    glu_day = comp.glucose_day(day_glu_t, day_glu_v, s, day_minutes)
+    if glu_day.readings:
+        parts["glycemia"] = comp.glycemia(glu_day, cp)
     else:
         parts["glycemia"] = _missing("No glucose readings")
 
@@ -240,7 +243,10 @@ def _score_one(p: _Prepared, day: date) -> DayScore:
     if p.sessions is None:
         parts["exercise"] = _missing("Exercise not logged")
     else:
-        logged = [x for x in p.sessions if _session_overlaps(x[0], x[1], s, hi)]
+        # Sessions are sorted by start and last at most ex_longest: bisect the candidates.
+        first = bisect_left(p.ex_starts, s - p.ex_longest)
+        candidates = p.sessions[first : bisect_left(p.ex_starts, hi)]
+        logged = [x for x in candidates if _session_overlaps(x[0], x[1], s, hi)]
         if logged or day in inputs.no_exercise_days:
             mv = math.fsum(
                 max(0, min(end, hi) - max(start, s)) / MINUTE
@@ -253,7 +259,12 @@ def _score_one(p: _Prepared, day: date) -> DayScore:
 
     # Flags (B4).
     flags.extend(fl.event_flags(p.events, p.glu_t, p.glu_v, g0, g1))
-    flags.append(fl.tbr_flag(day_glu_v, coverage, cp.cgm_min_coverage))
+    if glu_day.readings:
+        flags.append(
+            fl.tbr_flag(
+                glu_day.pct_below_70, glu_day.pct_below_54, glu_day.coverage, cp.cgm_min_coverage
+            )
+        )
     flags.append(
         fl.elevated_fasting_glucose_flag(
             cal_t=p.cal_t,
