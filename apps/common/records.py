@@ -9,7 +9,9 @@ client id, tombstones instead of deletes, and dirty score days in the same trans
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -153,10 +155,10 @@ def _same_or_conflict(spec: RecordSpec[M], user, existing: M, data: dict[str, An
 
 
 def _snapshot(spec: RecordSpec, instance) -> tuple:
-    return tuple(_normalised(getattr(instance, name)) for name in spec.fields)
+    return tuple(normalised_value(getattr(instance, name)) for name in spec.fields)
 
 
-def _normalised(value: Any) -> Any:
+def normalised_value(value: Any) -> Any:
     # Floats arrive from JSON and from the database; compare them at storage precision.
     if isinstance(value, float):
         return round(value, 6)
@@ -165,6 +167,23 @@ def _normalised(value: Any) -> Any:
 
 def _save(spec: RecordSpec, user, instance, seq: int, *, before: tuple | None) -> None:
     instance.change_seq = seq
+    record_clean(spec, instance)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        for constraint, error in spec.integrity_errors.items():
+            if constraint in str(exc):
+                raise error from None
+        raise
+    _mark_dirty(spec, user, instance, before)
+
+
+def record_clean(spec: RecordSpec[M], instance: M) -> None:
+    """Model validation plus the app's cross-object rules; raises ValidationFailed/DomainError.
+
+    Public so that bulk paths (sync push) validate exactly like a single write.
+    """
     try:
         instance.full_clean(
             exclude=["user", "id"], validate_unique=False, validate_constraints=False
@@ -179,15 +198,33 @@ def _save(spec: RecordSpec, user, instance, seq: int, *, before: tuple | None) -
             ]
         ) from None
     spec.validate(instance)
+
+
+# user id -> dates, while `dirty_days_batched()` is active in this context.
+_DIRTY_BATCH: ContextVar[dict[Any, set[date]] | None] = ContextVar(
+    "records_dirty_batch", default=None
+)
+
+
+@contextmanager
+def dirty_days_batched() -> Iterator[dict[Any, set[date]]]:
+    """Collect the dirty score days of many writes and mark them once when the block ends.
+
+    For a batch of writes in one transaction (a sync push): one DirtyDay upsert and one
+    recompute enqueue per user instead of one per row, so a hung broker costs one timeout.
+    Callers may add dates to the yielded dict themselves. Nothing is marked on an exception
+    (the transaction rolls back anyway).
+    """
+    from apps.scoring.services import score_days_mark_dirty
+
+    batch: dict[Any, set[date]] = {}
+    token = _DIRTY_BATCH.set(batch)
     try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        for constraint, error in spec.integrity_errors.items():
-            if constraint in str(exc):
-                raise error from None
-        raise
-    _mark_dirty(spec, user, instance, before)
+        yield batch
+    finally:
+        _DIRTY_BATCH.reset(token)
+    for user_id, dates in batch.items():
+        score_days_mark_dirty(user_id=user_id, dates=dates)
 
 
 def _mark_dirty(spec: RecordSpec, user, instance, before: tuple | None) -> None:
@@ -199,4 +236,8 @@ def _mark_dirty(spec: RecordSpec, user, instance, before: tuple | None) -> None:
         # The old version's days change too (a meal moved to another day).
         old = spec.model(user_id=user.pk, **dict(zip(spec.fields, before, strict=True)))
         dates |= set(spec.dirty_dates(old, tz))
+    batch = _DIRTY_BATCH.get()
+    if batch is not None:
+        batch.setdefault(user.pk, set()).update(dates)
+        return
     score_days_mark_dirty(user_id=user.pk, dates=dates)

@@ -148,7 +148,7 @@ def glucose_readings_ingest(*, user, readings: list[Any]) -> IngestResult:
 
     with transaction.atomic():
         seq = change_seq_next(user_id=user.pk)
-        created = set(_insert(user.pk, rows, seq, now))
+        created = set(readings_insert(user.pk, rows, seq, now))
         result.created = len(created)
         result.created_ids = [r[0] for r in rows if r[0] in created]
         if created:
@@ -193,7 +193,10 @@ _COLUMNS = (
 )
 
 
-def _insert(user_id: uuid.UUID, rows: list[tuple], seq: int, now: datetime) -> list[uuid.UUID]:
+def readings_insert(
+    user_id: uuid.UUID, rows: list[tuple], seq: int, now: datetime
+) -> list[uuid.UUID]:
+    """Insert validated rows, skipping duplicates; returns the ids actually inserted."""
     if connection.vendor == "postgresql":
         return _insert_postgres(user_id, rows, seq, now)
     return _insert_generic(user_id, rows, seq, now)

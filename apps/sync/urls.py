@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.sync import apis
 
 app_name = "sync"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("sync/pull/", apis.SyncPullApi.as_view(), name="pull"),
+    path("sync/push/", apis.SyncPushApi.as_view(), name="push"),
+]
