@@ -75,7 +75,8 @@ $(COACH_VENDOR)/.built: $(COACH_FRONTEND)/package.json $(COACH_FRONTEND)/package
 
 # The WatermelonDB client suite (Node) against a live server.
 test-sync: venv
-	@true
+	@echo "==> WatermelonDB client suite (Node) against a live server"
+	@bash tests/e2e/sync/run.sh
 
 up: venv
 	@$(TEST_ENV) $(PY) manage.py check_services
@@ -86,8 +87,10 @@ fuzz: venv
 	@$(TEST_ENV) $(PY) manage.py check_services
 	@$(TEST_ENV) $(PY) tests/e2e/fuzz/run_schemathesis.py
 
-bench: venv
+bench: venv coach-static
 	@$(TEST_ENV) $(PY) manage.py check_services
+	@command -v wrk >/dev/null || { echo "==> Installing Debian wrk (HTTP load generator)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	@for b in benchmarks/bench_*.py; do echo "==> $$b"; $(TEST_ENV) $(PY) $$b || exit 1; done
 
 lint: venv

@@ -35,6 +35,12 @@ app.conf.beat_schedule = {
         "task": "apps.scoring.tasks.finalise_previous_days",
         "schedule": 15 * 60.0,
     },
+    # Claims users whose local send time has come and sweeps lost deliveries.
+    "notifications-dispatch-weekly-summaries": {
+        "task": "apps.notifications.tasks.dispatch_weekly_summaries",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 app.autodiscover_tasks()

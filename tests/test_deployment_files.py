@@ -35,3 +35,16 @@ def test_every_env_variable_read_is_documented():
         read |= set(re.findall(r'env(?:\.\w+)?\(\s*["\']([A-Z_]+)["\']', path.read_text()))
     missing = {name for name in read if name not in documented}
     assert not missing, f"undocumented environment variables: {sorted(missing)}"
+
+
+def test_dockerfile_builds_the_same_coach_static_files_as_make():
+    import re
+
+    def vendored(text: str) -> set[str]:
+        return set(re.findall(r"node_modules/([\w./-]+\.js)", text))
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    assert vendored(dockerfile) and vendored(dockerfile) == vendored(makefile)
+    assert "COPY --from=coach-static" in dockerfile  # before collectstatic
+    assert dockerfile.index("COPY --from=coach-static") < dockerfile.index("collectstatic")

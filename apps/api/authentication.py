@@ -1,6 +1,7 @@
 """JWT authentication that loads the profile with the user: nearly every endpoint needs the
 user's time zone or units, and this saves a query on each request."""
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication as BaseJWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
@@ -22,3 +23,10 @@ class JWTAuthentication(BaseJWTAuthentication):
         if not api_settings.USER_AUTHENTICATION_RULE(user):
             raise AuthenticationFailed("User is inactive", code="user_inactive")
         return user
+
+
+class JWTAuthenticationScheme(SimpleJWTScheme):
+    """Documents the subclass above as the same bearer-JWT scheme (drf-spectacular matches
+    extensions by exact class); defined here so it registers whenever the class is loaded."""
+
+    target_class = "apps.api.authentication.JWTAuthentication"

@@ -59,6 +59,7 @@ class ScoreRangeSerializer(serializers.Serializer):
 class DailyScoreListApi(APIView):
     @extend_schema(
         tags=["scores"],
+        operation_id="scores_daily_list",
         summary="Daily scores, one entry per local day",
         description="Days without data have `score: null`, `confidence: 0` and "
         "`has_data: false`. `status` is `final`, `provisional` (the current day) or `pending` "

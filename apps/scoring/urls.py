@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from apps.days.converters import IsoDateConverter
 from apps.scoring import apis
-
-register_converter(IsoDateConverter, "isodate")
 
 app_name = "scoring"
 

@@ -141,7 +141,7 @@ CACHES = {
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "apps.api.authentication.JWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["apps.api.renderers.JSONRenderer"],
@@ -228,7 +228,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2.0,
     "socket_connect_timeout": 2.0,
-    "visibility_timeout": 3600,
+    # Unacked tasks of a worker that died are redelivered after this many seconds.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker sweeps for such tasks (seconds x throttle).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     "max_retries": 1,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
@@ -242,6 +246,26 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lowtide <no-reply@lowtide.local>")
 
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Notifications: weekly summaries (apps.notifications) ----------------------------------
+# Firebase Cloud Messaging HTTP v1. Push is off while FCM_PROJECT_ID is empty. The endpoint
+# is configurable so tests and staging can point at a local gateway.
+FCM_ENDPOINT = env("FCM_ENDPOINT", default="https://fcm.googleapis.com")
+FCM_PROJECT_ID = env("FCM_PROJECT_ID", default="")
+FCM_CREDENTIALS_FILE = env("FCM_CREDENTIALS_FILE", default="")  # service-account JSON
+FCM_ACCESS_TOKEN = env("FCM_ACCESS_TOKEN", default="")  # static token (local gateways only)
+FCM_TIMEOUT = env.float("FCM_TIMEOUT", default=10.0)
+# Bounded retries of transient provider errors: backoff doubles from the base per attempt.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env.float("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", default=30)
+# A claim older than this is presumed dead (worker killed); keep it above the task's
+# time limit (150 s) so a slow worker is never overtaken (docs/decisions/0010).
+NOTIFICATIONS_DELIVERY_LEASE_SECONDS = env.int("NOTIFICATIONS_DELIVERY_LEASE_SECONDS", default=300)
+# Pending deliveries nobody picked up for this long are re-enqueued by the dispatcher.
+NOTIFICATIONS_REENQUEUE_AFTER_SECONDS = env.int(
+    "NOTIFICATIONS_REENQUEUE_AFTER_SECONDS", default=300
+)
+NOTIFICATIONS_DISPATCH_BATCH_SIZE = env.int("NOTIFICATIONS_DISPATCH_BATCH_SIZE", default=500)
 
 LOGGING = {
     "version": 1,

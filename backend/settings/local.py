@@ -3,7 +3,7 @@
 from backend.env import BASE_DIR, env
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REST_FRAMEWORK
+from .base import DATABASES, REST_FRAMEWORK, SILENCED_SYSTEM_CHECKS
 
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -19,4 +19,5 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 
 REST_FRAMEWORK = {**REST_FRAMEWORK}
 READYZ_CHECK_REDIS = False  # no Redis in the embedded default
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W039", "models.W040"]  # SQLite ignores covering-index columns
+# SQLite ignores covering-index columns and partial-unique conditions (W039/W040).
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "models.W039", "models.W040"]

@@ -105,4 +105,18 @@ def test_every_id_route_is_covered():
 
 
 # Routes tested for object-level authorization in their own app's tests.
-EXTRA_COVERED: set[str] = set()
+EXTRA_COVERED: set[str] = {
+    # tests/coaching/test_isolation.py and test_consent_api.py (coach admin isolation).
+    "/api/v1/coaching/coaches/<uuid:pk>/",
+    "/coach/clients/<uuid:client_id>/",
+    "/coach/clients/<uuid:client_id>/data/agp.json",
+    "/coach/clients/<uuid:client_id>/data/daily.json",
+    "/coach/clients/<uuid:client_id>/data/days/<isodate:day>.json",
+    "/coach/clients/<uuid:client_id>/data/glucose.json",
+    "/coach/clients/<uuid:client_id>/export/",
+    "/coach/clients/<uuid:client_id>/notes/",
+    "/coach/clients/<uuid:client_id>/notes/<uuid:note_id>/delete/",
+    # tests/notifications/test_api.py (another user's notification / device is 404).
+    "/api/v1/notifications/<uuid:pk>/read/",
+    "/api/v1/devices/<uuid:pk>/",
+}

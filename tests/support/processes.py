@@ -28,8 +28,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(predicate: Callable[[], bool], *, timeout: float, interval: float = 0.2,
-             what: str = "condition") -> None:
+def wait_for(
+    predicate: Callable[[], bool], *, timeout: float, interval: float = 0.2, what: str = "condition"
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -49,9 +50,19 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(self._answers, timeout=10, what=f"redis on {self.port}")
 
@@ -90,8 +101,14 @@ def redis_server() -> Iterator[RedisServer]:
 class CeleryWorker:
     """`celery -A backend worker` against the test database and a given broker."""
 
-    def __init__(self, broker_url: str, *, queues: str = "default,scoring,notifications",
-                 concurrency: int = 1, extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        broker_url: str,
+        *,
+        queues: str = "default,scoring,notifications",
+        concurrency: int = 1,
+        extra_env: dict[str, str] | None = None,
+    ):
         self.broker_url = broker_url
         self.queues = queues
         self.concurrency = concurrency
@@ -101,8 +118,10 @@ class CeleryWorker:
 
     def env(self) -> dict[str, str]:
         db = connection.settings_dict
-        database_url = (f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
-                        f"{db['PORT'] or 5432}/{db['NAME']}")
+        database_url = (
+            f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
         return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "backend.settings.test",
@@ -118,17 +137,38 @@ class CeleryWorker:
     def start(self) -> None:
         self._log_file = open(self.log, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "backend", "worker", "-Q", self.queues,
-             "-c", str(self.concurrency), "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-l", "INFO"],
-            cwd=ROOT, env=self.env(), stdout=self._log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "backend",
+                "worker",
+                "-Q",
+                self.queues,
+                "-c",
+                str(self.concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
         )
-        wait_for(lambda: b"ready" in self.log.read_bytes(), timeout=60,
-                 what="the celery worker to be ready")
+        wait_for(
+            lambda: b"ready" in self.log.read_bytes(),
+            timeout=60,
+            what="the celery worker to be ready",
+        )
 
     def children(self) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
-                             text=True, check=False).stdout
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
+        ).stdout
         return [int(pid) for pid in out.split()]
 
     def kill(self) -> None:

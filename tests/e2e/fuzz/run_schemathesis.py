@@ -38,18 +38,28 @@ def main() -> int:
     from apps.accounts.services import user_register
 
     users = {
-        name: user_register(email=f"{name}@fuzz.local", password="fuzz-pass-2026-x",
-                            timezone_name=tz)
+        name: user_register(
+            email=f"{name}@fuzz.local", password="fuzz-pass-2026-x", timezone_name=tz
+        )
         for name, tz in (("alice", "Europe/Berlin"), ("bob", "Asia/Kolkata"))
     }
     tokens = {name: access_token(user) for name, user in users.items()}
     connection.close()
     with tempfile.TemporaryDirectory() as tmp:
         auth = Path(tmp) / "auth.json"
-        auth.write_text(json.dumps({"auth": [
-            {"name": name, "fixedHeaders": [{"name": "Authorization", "value": f"Bearer {t}"}]}
-            for name, t in tokens.items()
-        ]}))
+        auth.write_text(
+            json.dumps(
+                {
+                    "auth": [
+                        {
+                            "name": name,
+                            "fixedHeaders": [{"name": "Authorization", "value": f"Bearer {t}"}],
+                        }
+                        for name, t in tokens.items()
+                    ]
+                }
+            )
+        )
         config = Path(tmp) / "schemathesis.toml"
         config.write_text(
             f'[auth.wfc]\npath = "{auth}"\npeers = ["alice", "bob"]\n'
@@ -57,11 +67,22 @@ def main() -> int:
         )
         with gunicorn(workers=2) as base:
             command = [
-                str(Path(sys.executable).parent / "schemathesis"), "--no-color",
-                "--config-file", str(config), "run", f"{base}/api/schema/?format=json",
-                "--checks", "not_a_server_error,object_level_authorization",
-                "--max-examples", str(args.max_examples), "--seed", str(SEED),
-                "--workers", str(args.workers), "--request-timeout", "30",
+                str(Path(sys.executable).parent / "schemathesis"),
+                "--no-color",
+                "--config-file",
+                str(config),
+                "run",
+                f"{base}/api/schema/?format=json",
+                "--checks",
+                "not_a_server_error,object_level_authorization",
+                "--max-examples",
+                str(args.max_examples),
+                "--seed",
+                str(SEED),
+                "--workers",
+                str(args.workers),
+                "--request-timeout",
+                "30",
             ]
             print("$", " ".join(command[1:]), flush=True)
             return subprocess.run(command, cwd=ROOT, check=False).returncode
