@@ -24,7 +24,8 @@ class Command(BaseCommand):
         try:
             connections["default"].ensure_connection()
         except Exception as exc:
-            problems.append(("PostgreSQL", f"{db.get('HOST')}:{db.get('PORT')}", exc))
+            if not self._created_missing_database(db, exc):
+                problems.append(("PostgreSQL", f"{db.get('HOST')}:{db.get('PORT')}", exc))
         try:
             redis.Redis.from_url(
                 settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
@@ -38,3 +39,25 @@ class Command(BaseCommand):
             ]
             raise CommandError("\n".join(lines))
         self.stdout.write("PostgreSQL and Redis are reachable.")
+
+    def _created_missing_database(self, db: dict, exc: Exception) -> bool:
+        """A fresh server without the project's database is reachable: create the database
+        (the test runner and `make up` need the server, not an empty database by hand)."""
+        if db.get("ENGINE") != "django.db.backends.postgresql" or "does not exist" not in str(exc):
+            return False
+        import psycopg
+        from psycopg import sql
+
+        params = {
+            "host": db.get("HOST") or None,
+            "port": db.get("PORT") or None,
+            "user": db.get("USER") or None,
+            "password": db.get("PASSWORD") or None,
+            "dbname": "postgres",
+            "connect_timeout": 2,
+        }
+        with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+        self.stdout.write(f"Created the missing PostgreSQL database {db['NAME']!r}.")
+        connections["default"].close()
+        return True
