@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -20,9 +20,10 @@ from apps.scoring import engine
 
 # LOW_PROTEIN_7D looks back seven days; the fasted hours look back to the previous meal.
 LOOKBACK = timedelta(days=8)
-EPOCH_SQL = {
-    True: "date_part('epoch', measured_at)",
-    False: "(julianday(measured_at) - 2440587.5) * 86400.0",
+# Epoch microseconds, as the engine keeps them (exact: timestamptz has microsecond precision).
+EPOCH_US_SQL = {
+    True: "(extract(epoch FROM measured_at) * 1000000)::bigint",
+    False: "CAST(round((julianday(measured_at) - 2440587.5) * 86400000000.0) AS INTEGER)",
 }
 
 
@@ -87,16 +88,16 @@ def load_inputs(*, profile: Profile, first: date, last: date) -> LoadedInputs:
     # Epoch floats from the database: parsing thousands of timestamps in Python is the
     # single largest cost of a recompute otherwise.
     glucose_rows = [
-        (datetime.fromtimestamp(epoch, UTC), value, seq)
-        for epoch, value, seq in GlucoseReading.objects.filter(
+        (engine.GlucoseReading.from_storage(us, value), seq)
+        for us, value, seq in GlucoseReading.objects.filter(
             user_id=user_id,
             deleted_at__isnull=True,
             measured_at__gte=day_start,
             measured_at__lt=end,
         )
         .order_by("measured_at")
-        .annotate(epoch=RawSQL(EPOCH_SQL[connection.vendor == "postgresql"], ()))  # noqa: S611
-        .values_list("epoch", "value_mgdl", "change_seq")
+        .annotate(us=RawSQL(EPOCH_US_SQL[connection.vendor == "postgresql"], ()))  # noqa: S611
+        .values_list("us", "value_mgdl", "change_seq")
     ]
     exercise_rows = list(
         ExerciseSession.objects.filter(
@@ -121,7 +122,7 @@ def load_inputs(*, profile: Profile, first: date, last: date) -> LoadedInputs:
         ),
         fasting_windows=tuple(engine.FastingWindow(start=s, end=e) for s, e, _ in window_rows),
         confirmed_days=frozenset(d for d, food, _, _ in confirmations if food),
-        glucose=tuple(engine.GlucoseReading(at=at, mg_dl=v) for at, v, _ in glucose_rows),
+        glucose=tuple(reading for reading, _ in glucose_rows),
         exercise=tuple(
             engine.ExerciseSession(start=s, minutes=m, intensity=i) for s, m, i, _ in exercise_rows
         ),
@@ -129,7 +130,7 @@ def load_inputs(*, profile: Profile, first: date, last: date) -> LoadedInputs:
     )
     markers = {
         "meals": [(r[0], r[6]) for r in meal_rows],
-        "glucose": [(r[0], r[2]) for r in glucose_rows],
+        "glucose": [(r.at, seq) for r, seq in glucose_rows],
         "windows": [(r[0], r[2]) for r in window_rows],
         "exercise": [(r[0], r[3]) for r in exercise_rows],
     }

@@ -100,9 +100,21 @@ def score_user_dirty_days_recompute(*, user_id: UUID, now=None) -> int:
             DirtyDay.objects.filter(user_id=user_id).delete()
             break
         with transaction.atomic():
+            _commit_without_flush()
             total += _score_days(profile=profile, days=[m[1] for m in marks], now=now)
             _consume(user_id, marks)
     return total
+
+
+def _commit_without_flush() -> None:
+    """Scores are derived data and the marks they consume commit with them: a crash that
+    loses this commit loses both, so the days stay dirty and are scored again. Waiting for
+    the WAL flush buys nothing here (docs/decisions/0011-score-commits-without-wal-flush.md)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _consume(user_id: UUID, marks: list[tuple]) -> None:

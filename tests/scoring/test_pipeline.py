@@ -229,3 +229,27 @@ def test_the_sweeper_enqueues_old_marks(member, monkeypatch):
     )
     assert tasks.sweep_dirty_days() == 1
     assert sent == [member.pk]
+
+
+def test_stored_readings_reach_the_engine_exactly_as_validated_ones(member):
+    from apps.scoring import engine
+    from apps.scoring.inputs import load_inputs
+
+    at = datetime(2026, 11, 3, 7, 15, 42, 123457, tzinfo=UTC)  # odd microseconds survive
+    GlucoseReading.objects.create(user=member, measured_at=at, value_mgdl=101.5)
+    loaded = load_inputs(profile=member.profile, first=date(2026, 11, 3), last=date(2026, 11, 3))
+    [reading] = loaded.inputs.glucose
+    assert reading == engine.GlucoseReading(at=at, mg_dl=101.5)
+    assert reading._us == engine.GlucoseReading(at=at, mg_dl=101.5)._us
+    assert reading.at.tzinfo is UTC
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_relaxed_wal_flush_does_not_outlive_the_scoring_transaction(member):
+    from django.db import connection
+
+    services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 3)])
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # SET LOCAL ended with the scoring transaction

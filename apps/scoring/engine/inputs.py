@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .timeutil import EPOCH, US
+from .timeutil import EPOCH, US, from_us
 
 MEDICAL_CONTEXTS = frozenset(
     {"insulin", "sulfonylurea", "type1_diabetes", "pregnancy", "eating_disorder", "mtor_inhibitor"}
@@ -154,6 +154,16 @@ class GlucoseReading:
         _set(self, "_us", (at - EPOCH) // US)
         if type(mg) is not float or not 0.0 <= mg < math.inf:
             _set(self, "mg_dl", _amount("glucose.mg_dl", mg))
+
+    @classmethod
+    def from_storage(cls, us: int, mg_dl: float) -> GlucoseReading:
+        """A stored reading (validated on the way in) from its epoch microseconds: a recompute
+        builds thousands of these, and the checks above are its largest Python cost."""
+        reading = object.__new__(cls)
+        _set(reading, "at", from_us(us))
+        _set(reading, "_us", us)
+        _set(reading, "mg_dl", float(mg_dl))
+        return reading
 
 
 @dataclass(frozen=True, slots=True)
