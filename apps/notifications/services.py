@@ -62,6 +62,15 @@ def notification_create(
     return created
 
 
+def notifications_create_once(notices: list[dict[str, Any]]) -> None:
+    """Many notifications (each with its `user_id`) in one INSERT; those whose
+    (user, dedupe_key) already exists are skipped, as with notification_create."""
+    if notices:
+        Notification.objects.bulk_create(
+            [Notification(**notice) for notice in notices], ignore_conflicts=True
+        )
+
+
 def notification_mark_read(*, user: User, notification_id: UUID) -> Notification:
     """Idempotent: reading twice keeps the first read time."""
     with transaction.atomic():

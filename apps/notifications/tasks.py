@@ -9,8 +9,8 @@ from uuid import UUID
 
 from celery import Task, shared_task
 from celery.exceptions import Retry
-from django.db import InterfaceError, OperationalError
 
+from apps.common.tasks import durable_task_options
 from apps.notifications.delivery import ProcessResult, deliveries_process
 from apps.notifications.dispatch import dispatch_run
 from apps.notifications.models import DeliveryKind
@@ -50,19 +50,8 @@ def _run(task: Task, user_id: str, week: str, kind: str) -> dict[str, int]:
     return {"sent": result.sent, "skipped": result.skipped, "failed": result.failed}
 
 
-_SEND_OPTIONS = {
-    "bind": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    # Database blips only; provider errors are handled per channel in deliveries_process.
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 2,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
-    "max_retries": 5,
-    "soft_time_limit": 120,
-    "time_limit": 150,
-}
+# Database blips only; provider errors are handled per channel in deliveries_process.
+_SEND_OPTIONS = durable_task_options(soft_time_limit=120, time_limit=150)
 
 
 @shared_task(**_SEND_OPTIONS)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -62,12 +63,29 @@ def score_recompute_enqueue(*, user_id: UUID) -> None:
         )
 
 
+def score_recompute_enqueue_batch(*, user_ids: list[UUID]) -> None:
+    """Best effort, like score_recompute_enqueue, for a batch scored in one task."""
+    try:
+        from apps.scoring.tasks import recompute_users_scores
+
+        recompute_users_scores.apply_async(
+            args=[[str(user_id) for user_id in user_ids]],
+            retry=False,
+            queue="scoring",
+            routing_key="scoring",
+        )
+    except Exception as exc:
+        logger.warning("score batch not enqueued (%s); the next sweep retries", type(exc).__name__)
+
+
 # --- Recompute --------------------------------------------------------------------------
 
 # Days scored per engine call: bounds memory when a whole history is dirty.
 CHUNK_DAYS = 31
 # Marks consumed per transaction.
 MARK_BATCH = 400
+# Users scored together by the sweeper's batch task and the inline recompute.
+USERS_PER_BATCH = 50
 HIGH_SEVERITY_TITLES = {
     "HYPO_L2_EVENT": "Level 2 low glucose",
     "PROLONGED_FAST": "Prolonged fast",
@@ -83,26 +101,49 @@ def score_user_dirty_days_recompute(*, user_id: UUID, now=None) -> int:
     computed (the day was dirtied again) is not deleted, so that day is scored again.
     Returns the number of days scored.
     """
+    return score_users_dirty_days_recompute(user_ids=[user_id], now=now)
+
+
+def score_users_dirty_days_recompute(*, user_ids: Sequence[UUID], now=None) -> int:
+    """The same for many users at once (the sweeper's batches): each round reads the marks
+    and profiles in one query each and writes every user's scores, flags and consumed marks
+    in one transaction with a fixed number of statements. Inputs are still read per user."""
     from apps.accounts.models import Profile
 
     now = now or timezone.now()
+    pending = list(dict.fromkeys(user_ids))
     total = 0
-    for _ in range(1000):  # bounded: a history of dirty days is consumed in batches
+    for _ in range(1000):  # bounded: a history of dirty days is consumed in rounds
+        if not pending:
+            break
         marks = list(
-            DirtyDay.objects.filter(user_id=user_id)
-            .order_by("local_date")
-            .values_list("id", "local_date", "token")[:MARK_BATCH]
+            DirtyDay.objects.filter(user_id__in=pending)
+            .order_by("user_id", "local_date")
+            .values_list("id", "user_id", "local_date", "token")[:MARK_BATCH]
         )
         if not marks:
             break
-        profile = Profile.objects.filter(user_id=user_id).first()
-        if profile is None:  # the user is gone: nothing to score
-            DirtyDay.objects.filter(user_id=user_id).delete()
-            break
+        days_by_user: dict[UUID, list[date]] = defaultdict(list)
+        for _, user_id, day, _ in marks:
+            days_by_user[user_id].append(day)
+        profiles = Profile.objects.in_bulk(list(days_by_user), field_name="user_id")
+        gone = [user_id for user_id in days_by_user if user_id not in profiles]
+        if gone:  # users erased since: nothing to score
+            DirtyDay.objects.filter(user_id__in=gone).delete()
         with transaction.atomic():
             _commit_without_flush()
-            total += _score_days(profile=profile, days=[m[1] for m in marks], now=now)
-            _consume(user_id, marks)
+            rows: list = []
+            flags: dict[tuple[UUID, date], list] = {}
+            for user_id, days in days_by_user.items():
+                if user_id in profiles:
+                    _score_days(
+                        profile=profiles[user_id], days=days, now=now, rows=rows, flags=flags
+                    )
+            _scores_store(rows)
+            _flags_store(flags)
+            _consume(marks)
+        total += len(rows)
+        pending = list(days_by_user)  # only users that had marks can have more
     return total
 
 
@@ -117,16 +158,16 @@ def _commit_without_flush() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
-def _consume(user_id: UUID, marks: list[tuple]) -> None:
-    from django.db.models import Q
+def _consume(marks: list[tuple]) -> None:
+    """Delete the marks read, unless a write re-dirtied the day meanwhile: that gives the
+    mark a fresh random token, which is in no list read here."""
+    DirtyDay.objects.filter(
+        id__in=[mark[0] for mark in marks], token__in=[mark[3] for mark in marks]
+    ).delete()
 
-    condition = Q()
-    for mark_id, _, token in marks:
-        condition |= Q(id=mark_id, token=token)
-    DirtyDay.objects.filter(condition, user_id=user_id).delete()
 
-
-def _score_days(*, profile, days: list[date], now) -> int:
+def _score_days(*, profile, days: list[date], now, rows: list, flags: dict) -> None:
+    """Score one user's days; appends DailyScore rows and the flags of each (user, day)."""
     from apps.common.timeutils import local_date
     from apps.scoring import engine
     from apps.scoring.inputs import day_has_data, inputs_digest, load_inputs
@@ -135,10 +176,8 @@ def _score_days(*, profile, days: list[date], now) -> int:
     today = local_date(now, profile.timezone)
     days = sorted(d for d in set(days) if d <= today)
     if not days:
-        return 0
+        return
     params_hash = engine.params_sha256(engine.DEFAULT_PARAMS)
-    rows: list[DailyScore] = []
-    flags: dict[date, list] = {}
     for chunk in _chunks(days):
         loaded = load_inputs(profile=profile, first=chunk[0], last=chunk[-1])
         past = [d for d in chunk if d < today]
@@ -167,7 +206,12 @@ def _score_days(*, profile, days: list[date], now) -> int:
                     computed_at=now,
                 )
             )
-            flags[day] = list(result.flags)
+            flags[(profile.user_id, day)] = list(result.flags)
+
+
+def _scores_store(rows: list) -> None:
+    from apps.scoring.models import DailyScore
+
     DailyScore.objects.bulk_create(
         rows,
         update_conflicts=True,
@@ -187,8 +231,6 @@ def _score_days(*, profile, days: list[date], now) -> int:
             "computed_at",
         ],
     )
-    _flags_store(profile.user_id, flags)
-    return len(rows)
 
 
 def _chunks(days: list[date]) -> list[list[date]]:
@@ -201,53 +243,63 @@ def _chunks(days: list[date]) -> list[list[date]]:
     return chunks
 
 
-def _flags_store(user_id: UUID, flags_by_day: dict[date, list]) -> None:
-    """Mirror the engine's flags as rows; high-severity ones also reach the in-app inbox."""
-    from apps.notifications.services import notification_create
+def _flags_store(flags: dict[tuple[UUID, date], list]) -> None:
+    """Mirror the engine's flags as rows; high-severity ones also reach the in-app inbox.
+
+    Set-based (a recompute runs for every change): drop the flags the engine no longer
+    raises for the scored days, upsert the rest keeping any acknowledgement, and one INSERT
+    of the inbox notices that are new. At most four statements, whatever the batch.
+    """
+    from apps.notifications.services import notifications_create_once
     from apps.scoring.models import SafetyFlag
 
-    if not flags_by_day:
+    if not flags:
         return
-    existing = {
-        (f.local_date, f.code): f
-        for f in SafetyFlag.objects.filter(user_id=user_id, local_date__in=list(flags_by_day))
-    }
-    keep: set[tuple[date, str]] = set()
-    new_rows = []
-    for day, flags in flags_by_day.items():
-        for flag in flags:
-            key = (day, flag.code)
-            keep.add(key)
-            evidence = flag.as_dict()["evidence"]
-            row = existing.get(key)
-            if row is None:
-                new_rows.append(
-                    SafetyFlag(
-                        user_id=user_id,
-                        local_date=day,
-                        code=flag.code,
-                        severity=flag.severity,
-                        evidence=evidence,
-                        message=_flag_message(flag.code),
-                    )
-                )
-            elif row.severity != flag.severity or row.evidence != evidence:
-                row.severity, row.evidence = flag.severity, evidence
-                row.save(update_fields=["severity", "evidence"])
-            if flag.severity == "high":
-                notification_create(
-                    user_id=user_id,
-                    kind="safety_flag",
-                    severity="high",
-                    title=HIGH_SEVERITY_TITLES.get(flag.code, flag.code.replace("_", " ").title()),
-                    body=_flag_message(flag.code),
-                    data={"date": day.isoformat(), "code": flag.code},
-                    dedupe_key=f"flag:{day.isoformat()}:{flag.code}",
-                )
-    SafetyFlag.objects.bulk_create(new_rows, ignore_conflicts=True)
-    stale = [row.pk for key, row in existing.items() if key not in keep]
+    rows = [
+        SafetyFlag(
+            user_id=user_id,
+            local_date=day,
+            code=flag.code,
+            severity=flag.severity,
+            evidence=flag.as_dict()["evidence"],
+            message=_flag_message(flag.code),
+        )
+        for (user_id, day), day_flags in flags.items()
+        for flag in day_flags
+    ]
+    # IN lists, not one OR term per day: the batch's (user, day) pairs are filtered here.
+    raised = {(r.user_id, r.local_date, r.code) for r in rows}
+    stale = [
+        pk
+        for pk, user_id, day, code in SafetyFlag.objects.filter(
+            user_id__in={user_id for user_id, _ in flags},
+            local_date__in={day for _, day in flags},
+        ).values_list("pk", "user_id", "local_date", "code")
+        if (user_id, day) in flags and (user_id, day, code) not in raised
+    ]
     if stale:
         SafetyFlag.objects.filter(pk__in=stale).delete()
+    SafetyFlag.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["user", "local_date", "code"],
+        update_fields=["severity", "evidence", "message"],
+    )
+    notifications_create_once(
+        [
+            {
+                "user_id": row.user_id,
+                "kind": "safety_flag",
+                "severity": "high",
+                "title": HIGH_SEVERITY_TITLES.get(row.code, row.code.replace("_", " ").title()),
+                "body": row.message,
+                "data": {"date": row.local_date.isoformat(), "code": row.code},
+                "dedupe_key": f"flag:{row.local_date.isoformat()}:{row.code}",
+            }
+            for row in rows
+            if row.severity == "high"
+        ]
+    )
 
 
 FLAG_MESSAGES = {
@@ -272,4 +324,7 @@ def _flag_message(code: str) -> str:
 def score_dirty_days_recompute_all() -> int:
     """Score every dirty day of every user, inline (the embedded default and operators)."""
     user_ids = list(DirtyDay.objects.values_list("user_id", flat=True).distinct())
-    return sum(score_user_dirty_days_recompute(user_id=uid) for uid in user_ids)
+    return sum(
+        score_users_dirty_days_recompute(user_ids=user_ids[i : i + USERS_PER_BATCH])
+        for i in range(0, len(user_ids), USERS_PER_BATCH)
+    )

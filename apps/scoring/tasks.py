@@ -7,10 +7,10 @@ from datetime import timedelta
 from uuid import UUID
 
 from celery import shared_task
-from django.db import OperationalError, connection, transaction
-from django.db.utils import InterfaceError
+from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.common.tasks import durable_task_options
 from apps.scoring import services
 from apps.scoring.models import DailyScore, DirtyDay, ScoreStatus
 
@@ -20,48 +20,56 @@ SWEEP_AGE = timedelta(seconds=60)
 SWEEP_LIMIT = 2000
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=5,
-    soft_time_limit=240,
-    time_limit=300,
-)
+RECOMPUTE_TASK_OPTIONS = durable_task_options(soft_time_limit=240, time_limit=300)
+
+
+@shared_task(**RECOMPUTE_TASK_OPTIONS)
 def recompute_user_scores(self, user_id: str) -> int:
-    """Score every dirty day of one user. Safe to run twice or concurrently."""
-    uid = UUID(user_id)
-    if not _try_user_lock(uid):
-        # Another worker is scoring this user and loops until no marks are left; whatever
-        # it misses stays dirty and the sweeper re-enqueues it.
-        return 0
+    """Score every dirty day of one user (enqueued when their data changes). Safe to run
+    twice or concurrently."""
+    return _recompute([UUID(user_id)])
+
+
+@shared_task(**RECOMPUTE_TASK_OPTIONS)
+def recompute_users_scores(self, user_ids: list[str]) -> int:
+    """The same for a batch of users (the sweeper's backlog): one transaction per round."""
+    return _recompute([UUID(user_id) for user_id in user_ids])
+
+
+def _recompute(user_ids: list[UUID]) -> int:
+    # A user another worker is scoring is skipped: that worker loops until no marks are
+    # left, and whatever it misses stays dirty for the sweeper.
+    locked = _try_user_locks(user_ids)
     try:
-        return services.score_user_dirty_days_recompute(user_id=uid)
+        return services.score_users_dirty_days_recompute(user_ids=locked) if locked else 0
     finally:
-        _unlock_user(uid)
+        _unlock_users(locked)
 
 
 def _lock_key(user_id: UUID) -> int:
     return int.from_bytes(user_id.bytes[:8], "big", signed=True)
 
 
-def _try_user_lock(user_id: UUID) -> bool:
+def _try_user_locks(user_ids: list[UUID]) -> list[UUID]:
+    """Session advisory locks on the users, in one statement; returns those taken."""
     if connection.vendor != "postgresql":
-        return True
+        return user_ids
+    by_key = {_lock_key(user_id): user_id for user_id in user_ids}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_lock_key(user_id)])
-        return bool(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT k FROM unnest(%s::bigint[]) AS k WHERE pg_try_advisory_lock(k)", [list(by_key)]
+        )
+        return [by_key[key] for (key,) in cursor.fetchall()]
 
 
-def _unlock_user(user_id: UUID) -> None:
-    if connection.vendor != "postgresql":
+def _unlock_users(user_ids: list[UUID]) -> None:
+    if connection.vendor != "postgresql" or not user_ids:
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(user_id)])
+        cursor.execute(
+            "SELECT pg_advisory_unlock(k) FROM unnest(%s::bigint[]) AS k",
+            [[_lock_key(user_id) for user_id in user_ids]],
+        )
 
 
 @shared_task(ignore_result=True, soft_time_limit=50, time_limit=60)
@@ -74,8 +82,8 @@ def sweep_dirty_days() -> int:
         .values_list("user_id", flat=True)
         .distinct()[:SWEEP_LIMIT]
     )
-    for user_id in user_ids:
-        services.score_recompute_enqueue(user_id=user_id)
+    for i in range(0, len(user_ids), services.USERS_PER_BATCH):
+        services.score_recompute_enqueue_batch(user_ids=user_ids[i : i + services.USERS_PER_BATCH])
     if user_ids:
         logger.info("sweeper re-enqueued %d users with pending scores", len(user_ids))
     return len(user_ids)

@@ -115,10 +115,10 @@ def test_running_the_recompute_twice_leaves_identical_rows(member):
 
 def test_a_day_dirtied_again_during_a_recompute_stays_dirty(member):
     seed_day(member, date(2026, 11, 10))
-    consumed = list(DirtyDay.objects.values_list("id", "local_date", "token"))
+    consumed = list(DirtyDay.objects.values_list("id", "user_id", "local_date", "token"))
     # A write commits while the task computes: the mark gets a new token.
     services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 10)])
-    services._consume(member.pk, consumed)
+    services._consume(consumed)
     assert dirty_dates(member) == {date(2026, 11, 10)}
 
 
@@ -218,17 +218,83 @@ def test_recompute_scores_command_marks_history(member, capsys):
     assert "Marked" in capsys.readouterr().out
 
 
-def test_the_sweeper_enqueues_old_marks(member, monkeypatch):
+def test_the_sweeper_enqueues_old_marks_in_batches(member, monkeypatch):
     from apps.scoring import tasks
+    from tests.factories import UserFactory
 
-    services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 10)])
-    DirtyDay.objects.update(dirtied_at=datetime.now(UTC) - timedelta(minutes=5))
+    others = [UserFactory() for _ in range(3)]
+    for user in [member, *others]:
+        services.score_days_mark_dirty(user_id=user.pk, dates=[date(2026, 11, 10)])
+    fresh = UserFactory()
+    services.score_days_mark_dirty(user_id=fresh.pk, dates=[date(2026, 11, 10)])
+    DirtyDay.objects.exclude(user=fresh).update(dirtied_at=datetime.now(UTC) - timedelta(minutes=5))
     sent = []
+    monkeypatch.setattr(services, "USERS_PER_BATCH", 3)
     monkeypatch.setattr(
-        services, "score_recompute_enqueue", lambda *, user_id: sent.append(user_id)
+        services, "score_recompute_enqueue_batch", lambda *, user_ids: sent.append(user_ids)
     )
-    assert tasks.sweep_dirty_days() == 1
-    assert sent == [member.pk]
+    assert tasks.sweep_dirty_days() == 4
+    assert [len(batch) for batch in sent] == [3, 1]
+    assert {u for batch in sent for u in batch} == {member.pk, *(u.pk for u in others)}
+
+
+def scores_of(users) -> dict:
+    fields = ("user_id", "local_date", "score", "confidence", "components", "flags")
+    fields += ("inputs_digest", "status", "has_data")
+    return {
+        (row["user_id"], row["local_date"]): row
+        for row in DailyScore.objects.filter(user__in=users).values(*fields)
+    }
+
+
+def test_a_batch_scores_exactly_as_one_user_at_a_time(member, other_member):
+    from tests.factories import UserFactory
+
+    users = [member, other_member, UserFactory()]
+    for n, user in enumerate(users):
+        for day in (date(2026, 11, 9), date(2026, 11, 10)):
+            seed_day(user, day)
+        GlucoseReading.objects.filter(user=user, measured_at__hour=n + 3).update(value_mgdl=50)
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    assert services.score_users_dirty_days_recompute(user_ids=[u.pk for u in users], now=now) == 6
+    batched = scores_of(users)
+    flags = set(SafetyFlag.objects.values_list("user_id", "local_date", "code"))
+    assert {user_id for user_id, _, _ in flags} == {u.pk for u in users}
+    for user in users:
+        services.score_days_mark_dirty(
+            user_id=user.pk, dates=[date(2026, 11, 9), date(2026, 11, 10)]
+        )
+        services.score_user_dirty_days_recompute(user_id=user.pk, now=now)
+    assert scores_of(users) == batched
+    assert set(SafetyFlag.objects.values_list("user_id", "local_date", "code")) == flags
+    assert not DirtyDay.objects.exists()
+
+
+def test_a_flag_no_longer_raised_goes_and_an_acknowledged_one_stays_acknowledged(member, coach):
+    day = date(2026, 11, 10)
+    start = datetime(2026, 11, 10, 3, tzinfo=BERLIN)
+    lows = GlucoseReading.objects.bulk_create(
+        GlucoseReading(user=member, measured_at=start + timedelta(minutes=5 * i), value_mgdl=v)
+        for i, v in enumerate([50] * 6 + [65] * 6)
+    )
+    services.score_days_mark_dirty(user_id=member.pk, dates=[day])
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    codes = set(SafetyFlag.objects.filter(user=member).values_list("code", flat=True))
+    assert {"HYPO_L1_EVENT", "HYPO_L2_EVENT"} <= codes
+    acknowledged_at = datetime.now(UTC)
+    SafetyFlag.objects.filter(code="HYPO_L1_EVENT").update(
+        acknowledged_at=acknowledged_at, acknowledged_by=coach
+    )
+    # The level 2 low was a sensor error: deleting it leaves only the level 1 low.
+    GlucoseReading.objects.filter(pk__in=[r.pk for r in lows[:6]]).update(
+        deleted_at=datetime.now(UTC)
+    )
+    services.score_days_mark_dirty(user_id=member.pk, dates=[day])
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    remaining = {f.code: f for f in SafetyFlag.objects.filter(user=member)}
+    assert "HYPO_L2_EVENT" not in remaining
+    assert remaining["HYPO_L1_EVENT"].acknowledged_at == acknowledged_at
+    assert remaining["HYPO_L1_EVENT"].acknowledged_by == coach
 
 
 def test_stored_readings_reach_the_engine_exactly_as_validated_ones(member):
