@@ -24,23 +24,24 @@ def day_timeline(*, user_id, tz: str, day: date, now) -> dict[str, Any]:
     start, end = local_day_bounds(day, tz)
     fasts = []
     fasted_seconds = 0.0
-    for window in (
+    for window_id, started_at, ended_at, target_hours, protocol in (
         FastingWindow.objects.filter(user_id=user_id, deleted_at__isnull=True, started_at__lt=end)
         .exclude(ended_at__isnull=False, ended_at__lte=start)
         .order_by("started_at")
+        .values_list("id", "started_at", "ended_at", "target_hours", "protocol")
     ):
-        clip_start = max(window.started_at, start)
-        clip_end = min(window.ended_at or now, end)
+        clip_start = max(started_at, start)
+        clip_end = min(ended_at or now, end)
         seconds = max(0.0, (clip_end - clip_start).total_seconds())
         fasted_seconds += seconds
         fasts.append(
             {
-                "id": str(window.id),
-                "started_at": _iso(window.started_at),
-                "ended_at": _iso(window.ended_at),
-                "target_hours": window.target_hours,
-                "protocol": window.protocol,
-                "ongoing": window.ended_at is None,
+                "id": str(window_id),
+                "started_at": _iso(started_at),
+                "ended_at": _iso(ended_at),
+                "target_hours": target_hours,
+                "protocol": protocol,
+                "ongoing": ended_at is None,
                 "day_start": _iso(clip_start),
                 "day_end": _iso(max(clip_start, clip_end)),
                 "hours_in_day": round(seconds / 3600, 2),

@@ -20,8 +20,9 @@ logger = logging.getLogger(__name__)
 MAX_HISTORY_DAYS = 3 * 366
 
 
-def score_days_mark_dirty(*, user_id: UUID, dates: Iterable[date]) -> None:
-    """Record days to recompute; call inside the transaction that changed the data."""
+def score_days_mark_dirty(*, user_id: UUID, dates: Iterable[date], enqueue: bool = True) -> None:
+    """Record days to recompute; call inside the transaction that changed the data.
+    `enqueue=False` leaves the enqueueing to the caller (batches of many users)."""
     days = sorted(set(dates))
     if not days:
         return
@@ -32,7 +33,8 @@ def score_days_mark_dirty(*, user_id: UUID, dates: Iterable[date]) -> None:
         unique_fields=["user", "local_date"],
         update_fields=["token", "dirtied_at"],
     )
-    transaction.on_commit(lambda: score_recompute_enqueue(user_id=user_id))
+    if enqueue:
+        transaction.on_commit(lambda: score_recompute_enqueue(user_id=user_id))
 
 
 def score_history_mark_dirty(*, user_id: UUID) -> None:

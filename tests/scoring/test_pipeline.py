@@ -208,13 +208,25 @@ def test_bad_score_ranges_are_400(member_client, query):
     assert member_client.get("/api/v1/scores/daily/", query).status_code == 400
 
 
-def test_recompute_scores_command_marks_history(member, capsys):
-    GlucoseReading.objects.create(
-        user=member, measured_at=datetime.now(UTC) - timedelta(days=3), value_mgdl=100
-    )
+def test_recompute_scores_command_marks_history_and_enqueues_batches(
+    member, other_member, capsys, monkeypatch
+):
+    from apps.scoring.management.commands import recompute_scores
+
+    for user in (member, other_member):
+        GlucoseReading.objects.create(
+            user=user, measured_at=datetime.now(UTC) - timedelta(days=3), value_mgdl=100
+        )
     DirtyDay.objects.all().delete()
+    sent = []
+    monkeypatch.setattr(
+        recompute_scores, "score_recompute_enqueue_batch", lambda *, user_ids: sent.append(user_ids)
+    )
     call_command("recompute_scores", "--user", member.email)
-    assert len(dirty_dates(member)) >= 3
+    assert len(dirty_dates(member)) >= 3 and not dirty_dates(other_member)
+    assert sent == [[member.pk]]
+    call_command("recompute_scores", "--all")
+    assert sorted(sent[1]) == sorted([member.pk, other_member.pk])
     assert "Marked" in capsys.readouterr().out
 
 

@@ -1,4 +1,4 @@
-"""Re-score history after an algorithm change: marks days dirty and fans out per user."""
+"""Re-score history after an algorithm change: marks days dirty and fans out in batches."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.scoring.selectors import user_data_date_range
-from apps.scoring.services import score_days_mark_dirty
+from apps.scoring.services import (
+    USERS_PER_BATCH,
+    score_days_mark_dirty,
+    score_recompute_enqueue_batch,
+)
 
 BATCH = 500
 
@@ -39,6 +43,7 @@ class Command(BaseCommand):
         total_days = 0
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
+            marked = []
             for user_id in batch:
                 span = user_data_date_range(user_id=user_id)
                 if span is None:
@@ -48,8 +53,11 @@ class Command(BaseCommand):
                     first = max(first, options["since"])
                 days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
                 with transaction.atomic():
-                    score_days_mark_dirty(user_id=user_id, dates=days)
+                    score_days_mark_dirty(user_id=user_id, dates=days, enqueue=False)
+                marked.append(user_id)
                 total_days += len(days)
+            for i in range(0, len(marked), USERS_PER_BATCH):
+                score_recompute_enqueue_batch(user_ids=marked[i : i + USERS_PER_BATCH])
             self.stdout.write(
                 f"  {min(start + BATCH, len(ids))}/{len(ids)} users queued ({total_days} days)"
             )
