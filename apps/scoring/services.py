@@ -88,7 +88,10 @@ CHUNK_DAYS = 31
 MARK_BATCH = 400
 # Users scored together by the sweeper's batch task and the inline recompute.
 USERS_PER_BATCH = 50
-HIGH_SEVERITY_TITLES = {
+# Flags that reach the user's inbox: the engine's high-severity ones, and these codes at any
+# severity (the scoring issue lists fasts beyond 72 h and very low calorie days, which
+# SCORING.md grades "warning"; docs/decisions/0012-safety-notices.md).
+INBOX_FLAG_TITLES = {
     "HYPO_L2_EVENT": "Level 2 low glucose",
     "PROLONGED_FAST": "Prolonged fast",
     "VERY_LOW_CALORIE": "Very low calorie day",
@@ -293,13 +296,13 @@ def _flags_store(flags: dict[tuple[UUID, date], list]) -> None:
                 "user_id": row.user_id,
                 "kind": "safety_flag",
                 "severity": "high",
-                "title": HIGH_SEVERITY_TITLES.get(row.code, row.code.replace("_", " ").title()),
+                "title": INBOX_FLAG_TITLES.get(row.code, row.code.replace("_", " ").title()),
                 "body": row.message,
                 "data": {"date": row.local_date.isoformat(), "code": row.code},
                 "dedupe_key": f"flag:{row.local_date.isoformat()}:{row.code}",
             }
             for row in rows
-            if row.severity == "high"
+            if row.severity == "high" or row.code in INBOX_FLAG_TITLES
         ]
     )
 

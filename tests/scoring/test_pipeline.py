@@ -9,6 +9,7 @@ from django.core.management import call_command
 from apps.fasting.models import FastingWindow
 from apps.glucose.models import GlucoseReading
 from apps.notifications.models import Notification
+from apps.nutrition.models import Meal
 from apps.scoring import services
 from apps.scoring.models import DailyScore, DirtyDay, SafetyFlag
 
@@ -169,7 +170,7 @@ def test_a_level_2_low_raises_a_flag_row_and_an_inbox_notification(member):
     services.score_days_mark_dirty(user_id=member.pk, dates=[day])
     services.score_user_dirty_days_recompute(user_id=member.pk)
     assert Notification.objects.filter(user=member, kind="safety_flag").count() == len(
-        [c for c in codes if c in services.HIGH_SEVERITY_TITLES]
+        [c for c in codes if c in services.INBOX_FLAG_TITLES]
     )
 
 
@@ -331,3 +332,21 @@ def test_the_relaxed_wal_flush_does_not_outlive_the_scoring_transaction(member):
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"  # SET LOCAL ended with the scoring transaction
+
+
+def test_a_fast_beyond_72_hours_reaches_the_inbox_though_the_engine_grades_it_warning(member):
+    start = datetime(2026, 11, 6, 20, tzinfo=BERLIN)
+    end = start + timedelta(hours=80)
+    member.profile.tracking_start = start - timedelta(minutes=30)
+    member.profile.save()
+    FastingWindow.objects.create(user=member, started_at=start, ended_at=end)
+    Meal.objects.create(user=member, eaten_at=end + timedelta(minutes=10), kcal=700)
+    day = end.date()
+    services.score_days_mark_dirty(user_id=member.pk, dates=[day])
+    services.score_user_dirty_days_recompute(user_id=member.pk)
+    flag = SafetyFlag.objects.get(user=member, local_date=day, code="PROLONGED_FAST")
+    assert flag.severity == "warning", flag.evidence  # SCORING.md: high only beyond 120 h
+    note = Notification.objects.get(
+        user=member, dedupe_key=f"flag:{day.isoformat()}:PROLONGED_FAST"
+    )
+    assert note.title == "Prolonged fast" and note.severity == "high"
