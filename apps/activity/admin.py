@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from apps.activity.models import ExerciseSession
+from apps.common.admin import TrackedDataAdmin
 
 
 @admin.register(ExerciseSession)
-class ExerciseSessionAdmin(admin.ModelAdmin):
+class ExerciseSessionAdmin(TrackedDataAdmin):
     list_display = ["user", "started_at", "minutes", "intensity", "kind", "deleted_at"]
     list_filter = ["intensity", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "kind"]

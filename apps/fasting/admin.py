@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from apps.common.admin import TrackedDataAdmin
 from apps.fasting.models import FastingWindow
 
 
 @admin.register(FastingWindow)
-class FastingWindowAdmin(admin.ModelAdmin):
+class FastingWindowAdmin(TrackedDataAdmin):
     list_display = ["user", "started_at", "ended_at", "protocol", "target_hours", "deleted_at"]
     list_filter = ["protocol", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from apps.common.admin import TrackedDataAdmin
 from apps.glucose.models import GlucoseReading
 
 
 @admin.register(GlucoseReading)
-class GlucoseReadingAdmin(admin.ModelAdmin):
+class GlucoseReadingAdmin(TrackedDataAdmin):
     list_display = ["user", "measured_at", "value_mgdl", "censored", "source", "device"]
     list_filter = ["source", "censored", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "device"]

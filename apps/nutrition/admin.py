@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from apps.common.admin import TrackedDataAdmin
 from apps.nutrition.models import Meal
 
 
 @admin.register(Meal)
-class MealAdmin(admin.ModelAdmin):
+class MealAdmin(TrackedDataAdmin):
     list_display = ["user", "eaten_at", "name", "kcal", "protein_g", "deleted_at"]
     list_filter = [("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "name"]

@@ -57,3 +57,22 @@ def test_demo_link_is_idempotent(coach):
     assert CoachClientLink.objects.filter(coach=coach, revoked_at__isnull=True).count() == 3
     page = web_client(coach).get("/coach/").content.decode()
     assert all(c.display_name in page for c in clients)
+
+
+def test_tracked_data_is_view_only_in_the_staff_admin(staff, member):
+    from datetime import UTC, datetime
+
+    from apps.nutrition.models import Meal
+
+    meal = Meal.objects.create(
+        user=member, eaten_at=datetime(2026, 11, 3, 12, tzinfo=UTC), kcal=500
+    )
+    browser = web_client(staff)
+    url = reverse("admin:nutrition_meal_change", args=[meal.pk])
+    assert browser.get(url).status_code == 200  # staff can look
+    response = browser.post(url, {"kcal": 5, "eaten_at_0": "2026-11-03", "eaten_at_1": "12:00"})
+    assert response.status_code == 403
+    meal.refresh_from_db()
+    assert meal.kcal == 500
+    add = reverse("admin:nutrition_meal_add")
+    assert browser.get(add).status_code == 403
