@@ -15,6 +15,7 @@ from apps.common.records import user_timezone
 from apps.days.selectors import day_timeline
 from apps.days.serializers import DayConfirmationInputSerializer, DayConfirmationSerializer
 from apps.days.services import day_confirmation_set
+from apps.sync.changes import change_seq_of
 
 TIMELINE_EXAMPLE = {
     "date": "2026-11-26",
@@ -62,7 +63,11 @@ class DayTimelineApi(APIView):
     def get(self, request: Request, day: date) -> Response:
         return Response(
             day_timeline(
-                user_id=request.user.pk, tz=user_timezone(request.user), day=day, now=timezone.now()
+                user_id=request.user.pk,
+                tz=user_timezone(request.user),
+                day=day,
+                now=timezone.now(),
+                counter=change_seq_of(request.user),
             )
         )
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
+
 from apps.activity.models import ExerciseSession
+from apps.common.cache import CACHE_ERRORS
 from apps.common.timeutils import local_day_bounds
 from apps.days.models import DayConfirmation
 from apps.fasting.models import FastingWindow
@@ -14,13 +18,49 @@ from apps.nutrition.models import Meal
 from apps.scoring.selectors import daily_score_get
 
 MACROS = ("kcal", "protein_g", "carbs_g", "fat_g", "fiber_g", "leucine_g")
+# Bump when the timeline's shape or arithmetic changes; entries also expire after an hour.
+TIMELINE_CACHE_VERSION = 1
+TIMELINE_CACHE_SECONDS = 3600
 
 
 def _iso(moment) -> str | None:
     return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
-def day_timeline(*, user_id, tz: str, day: date, now) -> dict[str, Any]:
+def day_timeline(*, user_id, tz: str, day: date, now, counter: int | None = None) -> dict[str, Any]:
+    """The day's rows and metrics (cached, see _day_rows_cached) and its live score.
+    `counter`: the user's change counter if the caller has it (read before any row)."""
+    return {
+        **_day_rows_cached(user_id=user_id, tz=tz, day=day, now=now, counter=counter),
+        "score": daily_score_get(user_id=user_id, tz=tz, day=day),
+    }
+
+
+def _day_rows_cached(*, user_id, tz: str, day: date, now, counter: int | None) -> dict[str, Any]:
+    """Cached under the user's sync change counter. Every write of a tracked row takes the
+    next counter value in its transaction, and the counter is read before the rows, so an
+    entry is never older than its key: the timeline is exactly as fresh as a sync pull
+    (docs/decisions/0014-day-timeline-cache.md). A day with an ongoing fast depends on the
+    clock and is not cached; a cache outage only costs the queries."""
+    from apps.sync.changes import change_seq_current
+
+    if counter is None:
+        counter = change_seq_current(user_id=user_id)
+    key = f"timeline:{TIMELINE_CACHE_VERSION}:{user_id}:{day.isoformat()}:{tz}:{counter}"
+    try:
+        cached = cache.get(key)
+    except CACHE_ERRORS:
+        cached = None
+    if cached is not None:
+        return cached
+    rows = _day_rows(user_id=user_id, tz=tz, day=day, now=now)
+    if not any(fast["ongoing"] for fast in rows["fasts"]):
+        with contextlib.suppress(CACHE_ERRORS):
+            cache.set(key, rows, TIMELINE_CACHE_SECONDS)
+    return rows
+
+
+def _day_rows(*, user_id, tz: str, day: date, now) -> dict[str, Any]:
     start, end = local_day_bounds(day, tz)
     fasts = []
     fasted_seconds = 0.0
@@ -90,5 +130,4 @@ def day_timeline(*, user_id, tz: str, day: date, now) -> dict[str, Any]:
         "exercise": exercise,
         "confirmation": confirmation,
         "glucose": metrics_for_rows(rows, start=start, end=end, days=1),
-        "score": daily_score_get(user_id=user_id, tz=tz, day=day),
     }

@@ -53,3 +53,18 @@ def test_login_throttle_fails_closed_with_a_503_problem(api_client, member):
         )
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_the_user_throttle_counts_per_window_and_says_when_to_retry(member_client, monkeypatch):
+    from apps.api.throttling import UserRateThrottle
+
+    clock = [1_800_000_010.0]  # 10 s into a minute
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/min", "anon": "3/min"})
+    monkeypatch.setattr(UserRateThrottle, "timer", lambda self: clock[0])
+    statuses = [member_client.get("/api/v1/me/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = member_client.get("/api/v1/me/")
+    assert refused["Content-Type"] == "application/problem+json"
+    assert int(refused["Retry-After"]) == 50  # the rest of the minute
+    clock[0] += 50  # the next window
+    assert member_client.get("/api/v1/me/").status_code == 200

@@ -1,0 +1,89 @@
+"""The day timeline's cache is exactly as fresh as a sync pull (decision 0014)."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import override_settings
+
+from apps.days.selectors import day_timeline
+from apps.fasting.models import FastingWindow
+from tests.api.test_throttling import dead_redis_caches
+from tests.sync.helpers import changes_of, device, meal, ms, pull, push
+
+pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
+DAY = "2026-11-10"
+NOON = datetime(2026, 11, 10, 12, tzinfo=BERLIN)
+
+
+def kcal(client) -> float:
+    return client.get(f"/api/v1/days/{DAY}/").json()["totals"]["kcal"]
+
+
+def test_a_rest_write_after_a_cached_read_shows_at_once(member_client):
+    assert kcal(member_client) == 0  # cached now
+    created = member_client.post(
+        "/api/v1/meals/", {"eaten_at": NOON.isoformat(), "kcal": 640}, format="json"
+    )
+    assert created.status_code == 201
+    assert kcal(member_client) == 640
+    meal_id = created.json()["id"]
+    patched = member_client.patch(f"/api/v1/meals/{meal_id}/", {"kcal": 700}, format="json")
+    assert patched.status_code == 200
+    assert kcal(member_client) == 700
+    assert member_client.delete(f"/api/v1/meals/{meal_id}/").status_code == 204
+    assert kcal(member_client) == 0
+
+
+def test_a_sync_push_after_a_cached_read_shows_at_once(member_client):
+    cursor = pull(member_client)["timestamp"]
+    assert kcal(member_client) == 0
+    push(
+        member_client,
+        changes_of(meals={"created": [device(meal(eaten_at=ms(NOON), kcal=410.0))]}),
+        cursor,
+    )
+    assert kcal(member_client) == 410
+
+
+def test_a_time_zone_change_reads_the_day_in_the_new_zone(member, member_client):
+    member_client.post(
+        "/api/v1/meals/",
+        {"eaten_at": datetime(2026, 11, 10, 23, 30, tzinfo=UTC).isoformat(), "kcal": 300},
+        format="json",
+    )
+    assert kcal(member_client) == 0  # 00:30 on the 11th in Berlin
+    member_client.patch("/api/v1/me/", {"timezone": "America/New_York"}, format="json")
+    assert kcal(member_client) == 300  # 18:30 on the 10th in New York
+
+
+def test_a_day_with_an_ongoing_fast_follows_the_clock(member):
+    start = NOON - timedelta(hours=2)
+    FastingWindow.objects.create(user=member, started_at=start)
+    first = day_timeline(user_id=member.pk, tz="Europe/Berlin", day=NOON.date(), now=NOON)
+    later = day_timeline(
+        user_id=member.pk, tz="Europe/Berlin", day=NOON.date(), now=NOON + timedelta(hours=3)
+    )
+    assert (first["fasted_hours"], later["fasted_hours"]) == (2.0, 5.0)
+
+
+def test_a_cache_outage_costs_only_the_queries(member_client):
+    member_client.post("/api/v1/meals/", {"eaten_at": NOON.isoformat(), "kcal": 520}, format="json")
+    with override_settings(CACHES=dead_redis_caches()):
+        response = member_client.get(f"/api/v1/days/{DAY}/")
+    assert response.status_code == 200
+    assert response.json()["totals"]["kcal"] == 520
+
+
+def test_a_repeated_read_skips_the_day_queries(member_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member_client.post("/api/v1/meals/", {"eaten_at": NOON.isoformat(), "kcal": 520}, format="json")
+    with CaptureQueriesContext(connection) as first:
+        one = member_client.get(f"/api/v1/days/{DAY}/").json()
+    with CaptureQueriesContext(connection) as second:
+        two = member_client.get(f"/api/v1/days/{DAY}/").json()
+    assert one == two
+    assert len(second) == len(first) - 5  # fasts, meals, exercise, confirmation, glucose
