@@ -8,6 +8,7 @@ guessing), answering 503 rather than a 500.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from rest_framework import throttling
 
@@ -39,6 +40,12 @@ class FixedWindowMixin:
         return count <= self.num_requests
 
     def _increment(self, key: str) -> int:
+        client = _redis_client(self.cache)
+        if client is not None:  # one round trip: count, and start the window's expiry once
+            full_key = self.cache.make_and_validate_key(key)
+            pipe = client.pipeline(transaction=False)
+            count, _ = pipe.incr(full_key).expire(full_key, self.duration + 1, nx=True).execute()
+            return int(count)
         try:
             return self.cache.incr(key)
         except ValueError:  # first request of the window
@@ -48,6 +55,14 @@ class FixedWindowMixin:
 
     def wait(self) -> float:
         return self.wait_seconds
+
+
+def _redis_client(cache: Any) -> Any:
+    """The redis-py client behind Django's Redis cache backend, else None (the embedded
+    default's local-memory cache). Django's own incr() costs two round trips."""
+    from django.core.cache.backends.redis import RedisCache
+
+    return cache._cache.get_client(write=True) if isinstance(cache, RedisCache) else None
 
 
 class UserRateThrottle(FixedWindowMixin, throttling.UserRateThrottle):
