@@ -41,10 +41,11 @@ class FixedWindowMixin:
 
     def _increment(self, key: str) -> int:
         client = _redis_client(self.cache)
-        if client is not None:  # one round trip: count, and start the window's expiry once
+        if client is not None:  # one round trip; the key names its window, so refreshing
+            # the expiry on each request only keeps it until just after that window
             full_key = self.cache.make_and_validate_key(key)
             pipe = client.pipeline(transaction=False)
-            count, _ = pipe.incr(full_key).expire(full_key, self.duration + 1, nx=True).execute()
+            count, _ = pipe.incr(full_key).expire(full_key, self.duration + 1).execute()
             return int(count)
         try:
             return self.cache.incr(key)
