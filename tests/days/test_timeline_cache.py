@@ -87,3 +87,20 @@ def test_a_repeated_read_skips_the_day_queries(member_client):
         two = member_client.get(f"/api/v1/days/{DAY}/").json()
     assert one == two
     assert len(second) == len(first) - 5  # fasts, meals, exercise, confirmation, glucose
+
+
+def test_a_bulk_glucose_upload_after_a_cached_read_shows_at_once(member_client):
+    assert member_client.get(f"/api/v1/days/{DAY}/").json()["glucose"]["readings"] == 0
+    readings = [
+        {
+            "measured_at": (NOON + timedelta(minutes=5 * i)).isoformat(),
+            "value": 100,
+            "unit": "mg/dL",
+        }
+        for i in range(12)
+    ]
+    response = member_client.post(
+        "/api/v1/glucose/readings/bulk/", {"readings": readings}, format="json"
+    )
+    assert response.status_code in (200, 201, 207), response.content
+    assert member_client.get(f"/api/v1/days/{DAY}/").json()["glucose"]["readings"] == 12
