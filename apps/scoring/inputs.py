@@ -17,6 +17,7 @@ from apps.fasting.models import FastingWindow
 from apps.glucose.models import GlucoseReading
 from apps.nutrition.models import Meal
 from apps.scoring import engine
+from apps.scoring.engine.timeutil import to_us
 
 # LOW_PROTEIN_7D looks back seven days; the fasted hours look back to the previous meal.
 LOOKBACK = timedelta(days=8)
@@ -54,87 +55,208 @@ def engine_profile(profile: Profile, on: date) -> engine.Profile:
     )
 
 
+MEAL_FIELDS = ("eaten_at", "kcal", "protein_g", "carbs_g", "fat_g", "leucine_g", "change_seq")
+# Requests whose ranges fit in this span share one query per table (a batch of users
+# scoring the same recent days); wider ones would drag in rows nobody needs.
+SHARED_SPAN = timedelta(days=45)
+
+
+@dataclass(frozen=True)
+class _Request:
+    profile: Profile
+    first: date
+    last: date
+    day_start: datetime  # the first day's local midnight; glucose starts here
+    start: datetime  # LOOKBACK before it; meals, windows and exercise start here
+    end: datetime
+
+
 def load_inputs(*, profile: Profile, first: date, last: date) -> LoadedInputs:
     """Everything the engine needs to score the local days first..last of one user."""
-    user_id = profile.user_id
-    tz = profile.timezone
-    day_start, _ = local_day_bounds(first, tz)
-    _, end = local_day_bounds(last, tz)
-    start = day_start - LOOKBACK
+    return load_inputs_many([(profile, first, last)])[0]
 
-    meal_rows = list(
-        Meal.objects.filter(
-            user_id=user_id, deleted_at__isnull=True, eaten_at__gte=start, eaten_at__lt=end
+
+def load_inputs_many(requests: list[tuple[Profile, date, date]]) -> list[LoadedInputs]:
+    """load_inputs for many (user, days) at once: requests whose ranges are close share one
+    query per table, and each gets exactly the rows load_inputs reads for it alone."""
+    prepared = []
+    for profile, first, last in requests:
+        day_start, _ = local_day_bounds(first, profile.timezone)
+        _, end = local_day_bounds(last, profile.timezone)
+        prepared.append(_Request(profile, first, last, day_start, day_start - LOOKBACK, end))
+    loaded: dict[int, LoadedInputs] = {}
+    for group in _groups(prepared):
+        rows = _RowsOf(prepared, group)
+        for index in group:
+            loaded[index] = rows.loaded(prepared[index])
+    return [loaded[index] for index in range(len(prepared))]
+
+
+def _groups(requests: list[_Request]) -> list[list[int]]:
+    groups: list[list[int]] = []
+    low = high = None
+    for index in sorted(range(len(requests)), key=lambda i: requests[i].start):
+        request = requests[index]
+        if groups and max(high, request.end) - low <= SHARED_SPAN:
+            groups[-1].append(index)
+            high = max(high, request.end)
+        else:
+            groups.append([index])
+            low, high = request.start, request.end
+    return groups
+
+
+class _RowsOf:
+    """One query per table for a group of requests, rows kept per user."""
+
+    def __init__(self, requests: list[_Request], group: list[int]) -> None:
+        members = [requests[i] for i in group]
+        users = {r.profile.user_id for r in members}
+        low = min(r.start for r in members)
+        high = max(r.end for r in members)
+        self.meals = _by_user(
+            Meal.objects.filter(
+                user_id__in=users, deleted_at__isnull=True, eaten_at__gte=low, eaten_at__lt=high
+            )
+            .order_by("eaten_at")
+            .values_list("user_id", *MEAL_FIELDS)
         )
-        .order_by("eaten_at")
-        .values_list("eaten_at", "kcal", "protein_g", "carbs_g", "fat_g", "leucine_g", "change_seq")
-    )
-    # The caloric intake before the window anchors the first fasted hours.
-    anchor = (
-        Meal.objects.filter(
-            user_id=user_id, deleted_at__isnull=True, eaten_at__lt=start, kcal__gt=0
+        self.anchors = _anchors(users, before=low)
+        self.windows = _by_user(
+            FastingWindow.objects.filter(
+                user_id__in=users, deleted_at__isnull=True, started_at__lt=high
+            )
+            .exclude(ended_at__isnull=False, ended_at__lte=low)
+            .values_list("user_id", "started_at", "ended_at", "change_seq")
         )
-        .order_by("-eaten_at")
-        .values_list("eaten_at", "kcal", "protein_g", "carbs_g", "fat_g", "leucine_g", "change_seq")
-        .first()
-    )
-    if anchor is not None:
-        meal_rows.insert(0, anchor)
-    window_rows = list(
-        FastingWindow.objects.filter(user_id=user_id, deleted_at__isnull=True, started_at__lt=end)
-        .exclude(ended_at__isnull=False, ended_at__lte=start)
-        .values_list("started_at", "ended_at", "change_seq")
-    )
-    # Epoch floats from the database: parsing thousands of timestamps in Python is the
-    # single largest cost of a recompute otherwise.
-    glucose_rows = [
-        (engine.GlucoseReading.from_storage(us, value), seq)
-        for us, value, seq in GlucoseReading.objects.filter(
-            user_id=user_id,
-            deleted_at__isnull=True,
-            measured_at__gte=day_start,
-            measured_at__lt=end,
+        self.glucose = _glucose_by_user(
+            GlucoseReading.objects.filter(
+                user_id__in=users,
+                deleted_at__isnull=True,
+                measured_at__gte=min(r.day_start for r in members),
+                measured_at__lt=high,
+            )
         )
-        .order_by("measured_at")
-        .annotate(us=RawSQL(EPOCH_US_SQL[connection.vendor == "postgresql"], ()))  # noqa: S611
-        .values_list("us", "value_mgdl", "change_seq")
-    ]
-    exercise_rows = list(
-        ExerciseSession.objects.filter(
-            user_id=user_id,
-            deleted_at__isnull=True,
-            started_at__gte=start - timedelta(days=1),
-            started_at__lt=end,
-        ).values_list("started_at", "minutes", "intensity", "change_seq")
+        self.exercise = _by_user(
+            ExerciseSession.objects.filter(
+                user_id__in=users,
+                deleted_at__isnull=True,
+                started_at__gte=low - timedelta(days=1),
+                started_at__lt=high,
+            ).values_list("user_id", "started_at", "minutes", "intensity", "change_seq")
+        )
+        self.confirmations = _by_user(
+            DayConfirmation.objects.filter(
+                user_id__in=users,
+                deleted_at__isnull=True,
+                date__gte=min(r.first for r in members) - LOOKBACK,
+                date__lte=max(r.last for r in members),
+            ).values_list("user_id", "date", "food_log_complete", "no_exercise", "change_seq")
+        )
+
+    def loaded(self, r: _Request) -> LoadedInputs:
+        user_id = r.profile.user_id
+        meals = self.meals.get(user_id, [])
+        meal_rows = [m for m in meals if r.start <= m[0] < r.end]
+        # The caloric intake before the range anchors the first fasted hours.
+        earlier = [m for m in meals if m[0] < r.start and m[1] > 0]
+        anchor = earlier[-1] if earlier else self.anchors.get(user_id)
+        if anchor is not None:
+            meal_rows.insert(0, anchor)
+        window_rows = [
+            w
+            for w in self.windows.get(user_id, [])
+            if w[0] < r.end and (w[1] is None or w[1] > r.start)
+        ]
+        low_us, high_us = to_us(r.day_start), to_us(r.end)
+        glucose_rows = [
+            (engine.GlucoseReading.from_storage(us, value), seq)
+            for us, value, seq in self.glucose.get(user_id, [])
+            if low_us <= us < high_us
+        ]
+        exercise_rows = [
+            e for e in self.exercise.get(user_id, []) if r.start - timedelta(days=1) <= e[0] < r.end
+        ]
+        confirmations = [
+            c for c in self.confirmations.get(user_id, []) if r.first - LOOKBACK <= c[0] <= r.last
+        ]
+        inputs = engine.UserInputs(
+            tz=r.profile.timezone,
+            tracking_start=r.profile.tracking_start,
+            profile=engine_profile(r.profile, r.last),
+            meals=tuple(
+                engine.Meal(eaten_at=at, kcal=kcal, protein_g=p, carbs_g=c, fat_g=f, leucine_g=leu)
+                for at, kcal, p, c, f, leu, _ in meal_rows
+            ),
+            fasting_windows=tuple(engine.FastingWindow(start=s, end=e) for s, e, _ in window_rows),
+            confirmed_days=frozenset(d for d, food, _, _ in confirmations if food),
+            glucose=tuple(reading for reading, _ in glucose_rows),
+            exercise=tuple(
+                engine.ExerciseSession(start=s, minutes=m, intensity=i)
+                for s, m, i, _ in exercise_rows
+            ),
+            no_exercise_days=frozenset(d for d, _, none, _ in confirmations if none),
+        )
+        markers = {
+            "meals": [(m[0], m[6]) for m in meal_rows],
+            "glucose": [(reading.at, seq) for reading, seq in glucose_rows],
+            "windows": [(w[0], w[2]) for w in window_rows],
+            "exercise": [(e[0], e[3]) for e in exercise_rows],
+        }
+        return LoadedInputs(inputs=inputs, start=r.start, end=r.end, markers=markers)
+
+
+def _by_user(rows) -> dict:
+    grouped: dict = {}
+    for user_id, *values in rows:
+        grouped.setdefault(user_id, []).append(tuple(values))
+    return grouped
+
+
+def _glucose_by_user(readings) -> dict:
+    """Each user's (epoch microseconds, mg/dL, change seq) in time order. Microseconds come
+    from the database (parsing thousands of timestamps in Python is otherwise the largest
+    cost of a recompute); on PostgreSQL as three arrays per user, which saves decoding a
+    user id on each of the thousands of rows."""
+    epoch_us = RawSQL(EPOCH_US_SQL[connection.vendor == "postgresql"], ())  # noqa: S611
+    if connection.vendor != "postgresql":
+        return _by_user(
+            readings.order_by("user_id", "measured_at")
+            .annotate(us=epoch_us)
+            .values_list("user_id", "us", "value_mgdl", "change_seq")
+        )
+    from django.contrib.postgres.aggregates import ArrayAgg
+
+    per_user = (
+        readings.order_by()
+        .values("user_id")
+        .annotate(
+            us=ArrayAgg(epoch_us, order_by="measured_at"),
+            mg=ArrayAgg("value_mgdl", order_by="measured_at"),
+            seq=ArrayAgg("change_seq", order_by="measured_at"),
+        )
+        .values_list("user_id", "us", "mg", "seq")
     )
-    confirmations = list(
-        DayConfirmation.objects.filter(
-            user_id=user_id, deleted_at__isnull=True, date__gte=first - LOOKBACK, date__lte=last
-        ).values_list("date", "food_log_complete", "no_exercise", "change_seq")
-    )
-    inputs = engine.UserInputs(
-        tz=tz,
-        tracking_start=profile.tracking_start,
-        profile=engine_profile(profile, last),
-        meals=tuple(
-            engine.Meal(eaten_at=at, kcal=kcal, protein_g=p, carbs_g=c, fat_g=f, leucine_g=leu)
-            for at, kcal, p, c, f, leu, _ in meal_rows
-        ),
-        fasting_windows=tuple(engine.FastingWindow(start=s, end=e) for s, e, _ in window_rows),
-        confirmed_days=frozenset(d for d, food, _, _ in confirmations if food),
-        glucose=tuple(reading for reading, _ in glucose_rows),
-        exercise=tuple(
-            engine.ExerciseSession(start=s, minutes=m, intensity=i) for s, m, i, _ in exercise_rows
-        ),
-        no_exercise_days=frozenset(d for d, _, none, _ in confirmations if none),
-    )
-    markers = {
-        "meals": [(r[0], r[6]) for r in meal_rows],
-        "glucose": [(r.at, seq) for r, seq in glucose_rows],
-        "windows": [(r[0], r[2]) for r in window_rows],
-        "exercise": [(r[0], r[3]) for r in exercise_rows],
-    }
-    return LoadedInputs(inputs=inputs, start=start, end=end, markers=markers)
+    return {user_id: list(zip(us, mg, seq, strict=True)) for user_id, us, mg, seq in per_user}
+
+
+def _anchors(users: set, *, before: datetime) -> dict:
+    """Each user's last caloric meal before `before`: one DISTINCT ON query on PostgreSQL."""
+    meals = Meal.objects.filter(deleted_at__isnull=True, eaten_at__lt=before, kcal__gt=0)
+    if connection.vendor == "postgresql":
+        rows = (
+            meals.filter(user_id__in=users)
+            .order_by("user_id", "-eaten_at")
+            .distinct("user_id")
+            .values_list("user_id", *MEAL_FIELDS)
+        )
+        return {user_id: tuple(values) for user_id, *values in rows}
+    anchors = {}
+    for user_id in users:
+        row = meals.filter(user_id=user_id).order_by("-eaten_at").values_list(*MEAL_FIELDS).first()
+        if row is not None:
+            anchors[user_id] = row
+    return anchors
 
 
 def inputs_digest(loaded: LoadedInputs, profile: Profile, day: date, params_hash: str) -> str:

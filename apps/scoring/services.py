@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db import transaction
@@ -137,13 +138,9 @@ def score_users_dirty_days_recompute(*, user_ids: Sequence[UUID], now=None) -> i
             DirtyDay.objects.filter(user_id__in=gone).delete()
         with transaction.atomic():
             _commit_without_flush()
-            rows: list = []
-            flags: dict[tuple[UUID, date], list] = {}
-            for user_id, days in days_by_user.items():
-                if user_id in profiles:
-                    _score_days(
-                        profile=profiles[user_id], days=days, now=now, rows=rows, flags=flags
-                    )
+            rows, flags = _score_days(
+                [(profiles[u], days) for u, days in days_by_user.items() if u in profiles], now
+            )
             _scores_store(rows)
             _flags_store(flags)
             _consume(marks)
@@ -171,20 +168,24 @@ def _consume(marks: list[tuple]) -> None:
     ).delete()
 
 
-def _score_days(*, profile, days: list[date], now, rows: list, flags: dict) -> None:
-    """Score one user's days; appends DailyScore rows and the flags of each (user, day)."""
+def _score_days(users: list[tuple[Any, list[date]]], now) -> tuple[list, dict]:
+    """Score each (profile, days): DailyScore rows, and the flags of each (user, day). The
+    inputs of all users are read together (load_inputs_many), in chunks of <= 31 days."""
     from apps.common.timeutils import local_date
     from apps.scoring import engine
-    from apps.scoring.inputs import day_has_data, inputs_digest, load_inputs
+    from apps.scoring.inputs import day_has_data, inputs_digest, load_inputs_many
     from apps.scoring.models import DailyScore, ScoreStatus
 
-    today = local_date(now, profile.timezone)
-    days = sorted(d for d in set(days) if d <= today)
-    if not days:
-        return
     params_hash = engine.params_sha256(engine.DEFAULT_PARAMS)
-    for chunk in _chunks(days):
-        loaded = load_inputs(profile=profile, first=chunk[0], last=chunk[-1])
+    work = []
+    for profile, days in users:
+        today = local_date(now, profile.timezone)
+        for chunk in _chunks(sorted(d for d in set(days) if d <= today)):
+            work.append((profile, chunk, today))
+    loaded_all = load_inputs_many([(profile, chunk[0], chunk[-1]) for profile, chunk, _ in work])
+    rows: list = []
+    flags: dict[tuple[UUID, date], list] = {}
+    for (profile, chunk, today), loaded in zip(work, loaded_all, strict=True):
         past = [d for d in chunk if d < today]
         results = engine.score_days(loaded.inputs, past) if past else []
         if today in chunk:
@@ -212,6 +213,7 @@ def _score_days(*, profile, days: list[date], now, rows: list, flags: dict) -> N
                 )
             )
             flags[(profile.user_id, day)] = list(result.flags)
+    return rows, flags
 
 
 def _scores_store(rows: list) -> None:

@@ -350,3 +350,44 @@ def test_a_fast_beyond_72_hours_reaches_the_inbox_though_the_engine_grades_it_wa
         user=member, dedupe_key=f"flag:{day.isoformat()}:PROLONGED_FAST"
     )
     assert note.title == "Prolonged fast" and note.severity == "high"
+
+
+def test_users_read_together_get_exactly_the_rows_each_reads_alone(member, other_member):
+    from apps.activity.models import ExerciseSession
+    from apps.days.models import DayConfirmation
+    from apps.scoring.inputs import load_inputs, load_inputs_many
+    from tests.factories import UserFactory
+
+    far = UserFactory(profile__timezone="Pacific/Auckland")
+    other_member.profile.timezone = "Asia/Kolkata"
+    other_member.profile.save()
+    base = datetime(2026, 10, 20, tzinfo=UTC)
+    for n, user in enumerate([member, other_member, far]):
+        for d in range(0, 40, 3):  # meals, fasts, exercise, readings and confirmations
+            at = base + timedelta(days=d, hours=n)
+            Meal.objects.create(user=user, eaten_at=at + timedelta(hours=12), kcal=500 + d)
+            Meal.objects.create(user=user, eaten_at=at + timedelta(hours=14), kcal=0)
+            FastingWindow.objects.create(
+                user=user, started_at=at - timedelta(hours=6), ended_at=at + timedelta(hours=11)
+            )
+            ExerciseSession.objects.create(user=user, started_at=at, minutes=30 + n)
+            DayConfirmation.objects.create(user=user, date=at.date(), food_log_complete=d % 2 == 0)
+            GlucoseReading.objects.bulk_create(
+                GlucoseReading(user=user, measured_at=at + timedelta(minutes=7 * i), value_mgdl=90)
+                for i in range(40)
+            )
+    requests = [
+        (member.profile, date(2026, 11, 10), date(2026, 11, 16)),
+        (other_member.profile, date(2026, 11, 5), date(2026, 11, 12)),  # earlier start
+        (member.profile, date(2026, 10, 28), date(2026, 11, 3)),  # a second chunk
+        (far.profile, date(2026, 11, 20), date(2026, 11, 24)),
+        (far.profile, date(2026, 9, 1), date(2026, 9, 3)),  # nothing in range but the anchor
+    ]
+    together = load_inputs_many(requests)
+    alone = [load_inputs(profile=p, first=first, last=last) for p, first, last in requests]
+    for shared, single in zip(together, alone, strict=True):
+        assert shared.inputs == single.inputs
+        assert {k: sorted(v) for k, v in shared.markers.items()} == {
+            k: sorted(v) for k, v in single.markers.items()
+        }
+    assert all(loaded.inputs.meals for loaded in alone[:4])  # the case is not vacuous
