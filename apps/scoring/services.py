@@ -112,8 +112,9 @@ def score_user_dirty_days_recompute(*, user_id: UUID, now=None) -> int:
 
 def score_users_dirty_days_recompute(*, user_ids: Sequence[UUID], now=None) -> int:
     """The same for many users at once (the sweeper's batches): each round reads the marks
-    and profiles in one query each and writes every user's scores, flags and consumed marks
-    in one transaction with a fixed number of statements. Inputs are still read per user."""
+    and profiles in one query each, the inputs in one query per table (load_inputs_many),
+    and writes every user's scores, flags and consumed marks in one transaction with a fixed
+    number of statements."""
     from apps.accounts.models import Profile
 
     now = now or timezone.now()
