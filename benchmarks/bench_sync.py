@@ -131,6 +131,9 @@ def pull(client: Client, cursor: int | None) -> dict:
 
 def ten_changes(user) -> None:
     """Ten writes through the services: new readings, an edited meal, an edited reading."""
+    # Chosen before the new readings exist, so the edit never lands on one of them.
+    meal = Meal.objects.filter(user=user).order_by("?").first()
+    reading = GlucoseReading.objects.filter(user=user).order_by("?").first()
     now = timezone.now()
     for i in range(8):
         record_create(
@@ -142,9 +145,7 @@ def ten_changes(user) -> None:
                 "device": f"meter-{uuid.uuid4().hex[:6]}",
             },
         )
-    meal = Meal.objects.filter(user=user).order_by("?").first()
     record_update(MEAL, user=user, instance=meal, data={"kcal": float(random.randint(1, 900))})
-    reading = GlucoseReading.objects.filter(user=user).order_by("?").first()
     record_update(GLUCOSE_READING, user=user, instance=reading, data={"value_mgdl": 101.0})
 
 
