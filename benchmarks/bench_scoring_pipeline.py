@@ -20,7 +20,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
-from support import ROOT, free_port, setup_django
+from support import ROOT, setup_django
+
+from tests.support.processes import RedisServer
 
 DAYS = 7
 
@@ -210,12 +212,9 @@ def main() -> None:
 
     ids = seed(args.users)
     connection.close()
-    port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    broker = f"redis://127.0.0.1:{port}/0"
+    redis = RedisServer()
+    redis.start()
+    broker = redis.url
     env = {**os.environ, "CELERY_BROKER_URL": broker, "REDIS_URL": broker}
     workers = [
         subprocess.Popen(
@@ -266,7 +265,7 @@ def main() -> None:
             worker.terminate()
         for worker in workers:
             worker.wait(30)
-        redis.terminate()
+        redis.stop()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -52,6 +51,7 @@ from apps.nutrition.models import Meal  # noqa: E402
 from apps.nutrition.services import MEAL  # noqa: E402
 from apps.sync.changes import change_seq_next  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
+from tests.support.processes import free_port  # noqa: E402
 
 YEAR_READINGS = 105_000
 SMALL_READINGS = 1_000
@@ -272,12 +272,6 @@ def bench_full_sync(user) -> None:
     finally:
         server.terminate()
         server.wait(20)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(port: int) -> None:

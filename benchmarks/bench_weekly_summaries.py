@@ -15,7 +15,6 @@ import argparse
 import logging
 import os
 import random
-import socket
 import subprocess
 import sys
 import threading
@@ -27,39 +26,11 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.support.processes import RedisServer, free_port  # noqa: E402
+
 ZONES = ("Pacific/Auckland", "Asia/Kolkata", "America/Los_Angeles", "Europe/Berlin")
 SAMPLE = 50  # users kept out of the worker run to count queries in-process
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_redis(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("redis-server did not start")
 
 
 class QueryCounter:
@@ -239,9 +210,10 @@ def main() -> None:
     args = parser.parse_args()
     n = args.users
 
-    redis_port, smtp_port = free_port(), free_port()
-    redis = start_redis(redis_port)
-    broker = f"redis://127.0.0.1:{redis_port}/0"
+    smtp_port = free_port()
+    redis = RedisServer()
+    redis.start()
+    broker = redis.url
     os.environ["CELERY_BROKER_URL"] = broker  # read when Django settings load, below
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.test")
 
@@ -340,7 +312,6 @@ def main() -> None:
         log.unlink(missing_ok=True)
         smtp.stop()
         redis.kill()
-        redis.wait(5)
         if created:
             connection.creation.destroy_test_db(original_name, verbosity=0)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from tests.support.processes import free_port  # noqa: E402  (re-exported for benchmarks)
 
 BENCH_DB = os.environ.get("BENCH_DATABASE_NAME", "lowtide_bench")
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -43,12 +44,6 @@ def setup_django(database: str = BENCH_DB, *, fresh: bool = True) -> None:
 
         print(f"  migrating benchmark database {database} ...", flush=True)
         call_command("migrate", verbosity=0)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
