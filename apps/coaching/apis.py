@@ -19,7 +19,7 @@ from apps.api.schema import ok_example, problems
 from apps.coaching import services
 from apps.coaching.audit import audit_record
 from apps.coaching.models import AuditAction, CoachClientLink
-from apps.coaching.selectors import clients_overview, coach_clients_annotated
+from apps.coaching.selectors import clients_overview, coach_clients_annotated, member_coaches
 from apps.coaching.serializers import (
     AcceptOutputSerializer,
     ClientOutputSerializer,
@@ -172,9 +172,7 @@ class CoachListApi(APIView):
         ],
     )
     def get(self, request: Request) -> Response:
-        queryset = CoachClientLink.objects.filter(
-            client=request.user, revoked_at__isnull=True
-        ).select_related("coach")
+        queryset = member_coaches(member=request.user)
         paginator = CursorPagination()
         paginator.ordering = ("-granted_at", "id")
         page = paginator.paginate_queryset(queryset, request, view=self)

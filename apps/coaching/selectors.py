@@ -43,6 +43,13 @@ def coach_clients(*, coach: User) -> QuerySet[User]:
     return User.objects.filter(Exists(active))
 
 
+def member_coaches(*, member: User) -> QuerySet[CoachClientLink]:
+    """The active links through which coaches can read the member's data."""
+    return CoachClientLink.objects.filter(client=member, revoked_at__isnull=True).select_related(
+        "coach"
+    )
+
+
 def coach_client_get(*, coach: User, client_id: UUID) -> User:
     """A consenting client with profile, or NotFound (existence is never revealed)."""
     client = coach_clients(coach=coach).select_related("profile").filter(pk=client_id).first()
