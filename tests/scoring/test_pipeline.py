@@ -326,9 +326,14 @@ def test_stored_readings_reach_the_engine_exactly_as_validated_ones(member):
 @pytest.mark.django_db(transaction=True)
 def test_the_relaxed_wal_flush_does_not_outlive_the_scoring_transaction(member):
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     services.score_days_mark_dirty(user_id=member.pk, dates=[date(2026, 11, 3)])
-    services.score_user_dirty_days_recompute(user_id=member.pk)
+    with CaptureQueriesContext(connection) as queries:
+        services.score_user_dirty_days_recompute(user_id=member.pk)
+    statements = [q["sql"] for q in queries]
+    relaxed = statements.index("SET LOCAL synchronous_commit = off")
+    assert statements[relaxed + 1 :].index("COMMIT") > 0  # the scores are written inside it
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"  # SET LOCAL ended with the scoring transaction
