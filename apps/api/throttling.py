@@ -61,8 +61,12 @@ class FixedWindowMixin:
 def _redis_client(cache: Any) -> Any:
     """The redis-py client behind Django's Redis cache backend, else None (the embedded
     default's local-memory cache). Django's own incr() costs two round trips."""
+    from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+    from django.core.cache import cache as default_cache
     from django.core.cache.backends.redis import RedisCache
 
+    if cache is default_cache:  # DRF's default: a proxy, which is no RedisCache instance
+        cache = caches[DEFAULT_CACHE_ALIAS]
     return cache._cache.get_client(write=True) if isinstance(cache, RedisCache) else None
 
 

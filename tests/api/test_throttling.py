@@ -68,3 +68,19 @@ def test_the_user_throttle_counts_per_window_and_says_when_to_retry(member_clien
     assert int(refused["Retry-After"]) == 50  # the rest of the minute
     clock[0] += 50  # the next window
     assert member_client.get("/api/v1/me/").status_code == 200
+
+
+def test_the_user_throttle_counts_in_redis_in_one_round_trip(member_client, monkeypatch):
+    """DRF hands throttles Django's cache proxy; the counter must still take the pipeline
+    (INCR + EXPIRE) rather than Django's incr(), which costs two round trips."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from apps.api import throttling
+
+    calls = []
+    monkeypatch.setattr(RedisCache, "incr", lambda *a, **k: calls.append(a))
+    assert member_client.get("/api/v1/me/").status_code == 200
+    assert calls == []
+    client = throttling._redis_client(throttling.UserRateThrottle().cache)
+    keys = client.keys("*throttle_user*")
+    assert keys and all(0 < client.ttl(key) <= 61 for key in keys)
