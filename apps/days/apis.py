@@ -15,7 +15,7 @@ from apps.common.records import user_timezone
 from apps.days.selectors import day_timeline
 from apps.days.serializers import DayConfirmationInputSerializer, DayConfirmationSerializer
 from apps.days.services import day_confirmation_set
-from apps.sync.changes import change_seq_of
+from apps.sync.changes import versions_of
 
 TIMELINE_EXAMPLE = {
     "date": "2026-11-26",
@@ -67,7 +67,7 @@ class DayTimelineApi(APIView):
                 tz=user_timezone(request.user),
                 day=day,
                 now=timezone.now(),
-                counter=change_seq_of(request.user),
+                versions=versions_of(request.user),
             )
         )
 

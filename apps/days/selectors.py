@@ -15,11 +15,13 @@ from apps.days.models import DayConfirmation
 from apps.fasting.models import FastingWindow
 from apps.glucose.selectors import glucose_epoch_rows, metrics_for_rows
 from apps.nutrition.models import Meal
+from apps.scoring.engine import ALGORITHM_VERSION
 from apps.scoring.selectors import daily_score_get
+from apps.sync.changes import Versions, versions_current
 
 MACROS = ("kcal", "protein_g", "carbs_g", "fat_g", "fiber_g", "leucine_g")
 # Bump when the timeline's shape or arithmetic changes; entries also expire after an hour.
-TIMELINE_CACHE_VERSION = 1
+TIMELINE_CACHE_VERSION = 2
 TIMELINE_CACHE_SECONDS = 3600
 
 
@@ -27,37 +29,41 @@ def _iso(moment) -> str | None:
     return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
-def day_timeline(*, user_id, tz: str, day: date, now, counter: int | None = None) -> dict[str, Any]:
-    """The day's rows and metrics (cached, see _day_rows_cached) and its live score.
-    `counter`: the user's change counter if the caller has it (read before any row)."""
-    return {
-        **_day_rows_cached(user_id=user_id, tz=tz, day=day, now=now, counter=counter),
-        "score": daily_score_get(user_id=user_id, tz=tz, day=day),
-    }
+def day_timeline(
+    *, user_id, tz: str, day: date, now, versions: Versions | None = None
+) -> dict[str, Any]:
+    """The day's rows, metrics and score, cached under the user's data versions.
 
+    `versions`: the user's (change counter, score version) if the caller has them; they
+    must be read before any row (the API's authentication loads them with the user).
 
-def _day_rows_cached(*, user_id, tz: str, day: date, now, counter: int | None) -> dict[str, Any]:
-    """Cached under the user's sync change counter. Every write of a tracked row takes the
-    next counter value in its transaction, and the counter is read before the rows, so an
-    entry is never older than its key: the timeline is exactly as fresh as a sync pull
-    (docs/decisions/0014-day-timeline-cache.md). A day with an ongoing fast depends on the
-    clock and is not cached; a cache outage only costs the queries."""
-    from apps.sync.changes import change_seq_current
-
-    if counter is None:
-        counter = change_seq_current(user_id=user_id)
-    key = f"timeline:{TIMELINE_CACHE_VERSION}:{user_id}:{day.isoformat()}:{tz}:{counter}"
+    Every write of a tracked row takes the next change counter value in its transaction,
+    and every commit that changes a score or a pending mark is followed by a score version
+    bump; both are read before the rows, so an entry is never older than its key and the
+    timeline is exactly as fresh as a sync pull (docs/decisions/0014-day-timeline-cache.md,
+    0016-day-timeline-cache-includes-the-score.md). A day with an ongoing fast depends on
+    the clock and is not cached; a cache outage only costs the queries.
+    """
+    if versions is None:
+        versions = versions_current(user_id=user_id)
+    key = (
+        f"timeline:{TIMELINE_CACHE_VERSION}:{ALGORITHM_VERSION}:{user_id}:{day.isoformat()}:"
+        f"{tz}:{versions.changes}:{versions.scores}"
+    )
     try:
         cached = cache.get(key)
     except CACHE_ERRORS:
         cached = None
     if cached is not None:
         return cached
-    rows = _day_rows(user_id=user_id, tz=tz, day=day, now=now)
-    if not any(fast["ongoing"] for fast in rows["fasts"]):
+    timeline = {
+        **_day_rows(user_id=user_id, tz=tz, day=day, now=now),
+        "score": daily_score_get(user_id=user_id, tz=tz, day=day),
+    }
+    if not any(fast["ongoing"] for fast in timeline["fasts"]):
         with contextlib.suppress(CACHE_ERRORS):
-            cache.set(key, rows, TIMELINE_CACHE_SECONDS)
-    return rows
+            cache.set(key, timeline, TIMELINE_CACHE_SECONDS)
+    return timeline
 
 
 def _day_rows(*, user_id, tz: str, day: date, now) -> dict[str, Any]:

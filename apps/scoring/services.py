@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.scoring.models import DirtyDay
+from apps.sync.changes import score_seq_bump
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def score_days_mark_dirty(*, user_id: UUID, dates: Iterable[date], enqueue: bool
         unique_fields=["user", "local_date"],
         update_fields=["token", "dirtied_at"],
     )
+    transaction.on_commit(lambda: score_seq_bump(user_ids=[user_id]))  # the day is pending
     if enqueue:
         transaction.on_commit(lambda: score_recompute_enqueue(user_id=user_id))
 
@@ -145,6 +147,8 @@ def score_users_dirty_days_recompute(*, user_ids: Sequence[UUID], now=None) -> i
             _scores_store(rows)
             _flags_store(flags)
             _consume(marks)
+            scored = list(days_by_user)
+            transaction.on_commit(lambda users=scored: score_seq_bump(user_ids=users))
         total += len(rows)
         pending = list(days_by_user)  # only users that had marks can have more
     return total

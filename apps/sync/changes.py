@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import NamedTuple
 from uuid import UUID
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import F
 
 from apps.sync.models import ChangeCounter
 
@@ -63,19 +67,52 @@ def change_seq_advance(*, user_id: UUID, at_least: int) -> int:
         return at_least
 
 
+class Versions(NamedTuple):
+    """A user's data versions: tracked rows (`changes`) and derived scores (`scores`)."""
+
+    changes: int
+    scores: int
+
+
+def versions_current(*, user_id: UUID) -> Versions:
+    """Both committed versions in one query (1 and 0 when the user has no counter yet)."""
+    row = ChangeCounter.objects.filter(user_id=user_id).values_list("value", "score_seq").first()
+    return Versions(*row) if row is not None else Versions(1, 0)
+
+
+def versions_of(user) -> Versions:
+    """versions_current for a loaded user, without a query when the counter came with it."""
+    try:
+        counter = user.change_counter
+    except ChangeCounter.DoesNotExist:
+        return Versions(1, 0)
+    return Versions(counter.value, counter.score_seq)
+
+
+def score_seq_bump(*, user_ids: Iterable[UUID]) -> None:
+    """Move the users' score version. Call only after the score change has committed
+    (transaction.on_commit): a reader that saw the old version may have cached what it read
+    before the commit, and the bump is what retires that entry. Outside the scoring
+    transaction on purpose: taking counter rows there would wait on, and can deadlock
+    with, the users' writes, which lock the counter before they mark days dirty."""
+    ids = list(set(user_ids))
+    if not ids:
+        return
+    bump = {"score_seq": F("score_seq") + 1}
+    if ChangeCounter.objects.filter(user_id__in=ids).update(**bump) < len(ids):
+        # Users who never wrote a tracked row have no counter yet: create, then bump all
+        # (moving an existing version twice is harmless; only a change matters).
+        known = set(get_user_model().objects.filter(pk__in=ids).values_list("pk", flat=True))
+        ChangeCounter.objects.bulk_create(
+            [ChangeCounter(user_id=user_id) for user_id in known], ignore_conflicts=True
+        )
+        ChangeCounter.objects.filter(user_id__in=known).update(**bump)
+
+
 def change_seq_current(*, user_id: UUID) -> int:
     """The last committed value (1 when the user never wrote anything)."""
     value = ChangeCounter.objects.filter(user_id=user_id).values_list("value", flat=True).first()
     return int(value) if value is not None else 1
-
-
-def change_seq_of(user) -> int:
-    """change_seq_current for a loaded user, without a query when the counter came with it
-    (the API's authentication joins it)."""
-    try:
-        return int(user.change_counter.value)
-    except ChangeCounter.DoesNotExist:
-        return 1
 
 
 __all__ = [
@@ -83,6 +120,8 @@ __all__ = [
     "change_seq_current",
     "change_seq_lock",
     "change_seq_next",
-    "change_seq_of",
+    "score_seq_bump",
     "transaction",
+    "versions_current",
+    "versions_of",
 ]

@@ -19,6 +19,10 @@ class ChangeCounter(models.Model):
     )
     # Starts at 1 so that a cursor is always > 0 (0 means "never pulled").
     value = models.BigIntegerField(default=1)
+    # Bumped after each commit that changes the user's scores or their pending marks
+    # (scores are derived: they change without a tracked write). With `value` it keys the
+    # day timeline's cache (docs/decisions/0016-day-timeline-cache-includes-the-score.md).
+    score_seq = models.BigIntegerField(default=0, db_default=0)  # raw INSERTs omit it
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.value}"

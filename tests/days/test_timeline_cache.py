@@ -86,7 +86,54 @@ def test_a_repeated_read_skips_the_day_queries(member_client):
     with CaptureQueriesContext(connection) as second:
         two = member_client.get(f"/api/v1/days/{DAY}/").json()
     assert one == two
-    assert len(second) == len(first) - 5  # fasts, meals, exercise, confirmation, glucose
+    assert len(first) >= 7  # authentication, fasts, meals, exercise, confirmation, glucose, score
+    assert len(second) == 1  # authentication only (it loads the versions with the user)
+    assert "accounts_user" in second.captured_queries[0]["sql"]
+
+
+def score_of(client) -> dict:
+    return client.get(f"/api/v1/days/{DAY}/").json()["score"]
+
+
+def test_a_recompute_after_a_cached_read_shows_its_score_at_once(
+    member, member_client, django_capture_on_commit_callbacks
+):
+    from apps.scoring.services import score_user_dirty_days_recompute
+
+    member_client.post("/api/v1/meals/", {"eaten_at": NOON.isoformat(), "kcal": 640}, format="json")
+    assert score_of(member_client)["status"] == "pending"  # cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        assert score_user_dirty_days_recompute(user_id=member.pk) >= 1
+    score = score_of(member_client)
+    assert score["status"] in ("final", "provisional")
+    assert score["has_data"] is True
+    assert score["score"] is not None
+
+
+def test_days_dirtied_without_a_write_show_pending_at_once(
+    member, member_client, django_capture_on_commit_callbacks
+):
+    """The finaliser and `recompute_scores` mark days dirty without touching a row."""
+    from apps.scoring.services import score_days_mark_dirty, score_user_dirty_days_recompute
+
+    member_client.post("/api/v1/meals/", {"eaten_at": NOON.isoformat(), "kcal": 640}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        score_user_dirty_days_recompute(user_id=member.pk)
+    assert score_of(member_client)["status"] != "pending"  # cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        score_days_mark_dirty(user_id=member.pk, dates=[NOON.date()], enqueue=False)
+    assert score_of(member_client)["status"] == "pending"
+
+
+def test_a_score_version_bump_creates_the_counter_of_a_user_who_never_wrote(member):
+    from apps.sync.changes import score_seq_bump, versions_current
+
+    assert versions_current(user_id=member.pk) == (1, 0)
+    score_seq_bump(user_ids=[member.pk, member.pk])
+    first = versions_current(user_id=member.pk)
+    assert first.changes == 1 and first.scores > 0
+    score_seq_bump(user_ids=[member.pk])
+    assert versions_current(user_id=member.pk).scores > first.scores
 
 
 def test_a_bulk_glucose_upload_after_a_cached_read_shows_at_once(member_client):

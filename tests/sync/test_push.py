@@ -463,7 +463,7 @@ def test_a_push_marks_score_days_dirty_once(member, django_capture_on_commit_cal
             ),
             cursor,
         )
-    assert len(callbacks) == 1  # one recompute enqueue, not one per row
+    assert len(callbacks) == 2  # one score version bump and one recompute enqueue, not per row
     dirty = set(DirtyDay.objects.filter(user=member).values_list("local_date", flat=True))
     # The same days a REST write of these rows would mark (MEAL's and readings' rules).
     expected = set()
