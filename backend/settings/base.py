@@ -131,7 +131,7 @@ REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # Short socket timeouts: a hung Redis must never hang a request (RELIABILITY.md).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "apps.common.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         "KEY_PREFIX": "lowtide",
