@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from apps.common.db import rows_binary
 from apps.common.timeutils import iter_dates, local_day_bounds
 from apps.glucose.metrics import Reading as MetricReading
 from apps.glucose.metrics import agp_percentiles, compute_metrics_from_rows
@@ -22,7 +23,7 @@ def glucose_rows(*, user_id, start: datetime, end: datetime, cgm_only: bool = Tr
     )
     if cgm_only:
         queryset = queryset.filter(source=Source.CGM)
-    return list(
+    return rows_binary(
         queryset.order_by("measured_at").values_list("measured_at", "value_mgdl", "censored")
     )
 
@@ -38,7 +39,7 @@ def glucose_epoch_rows(*, user_id, start: datetime, end: datetime) -> list[tuple
         if connection.vendor == "postgresql"
         else "(julianday(measured_at) - 2440587.5) * 86400.0"
     )
-    return list(
+    return rows_binary(
         GlucoseReading.objects.filter(
             user_id=user_id,
             deleted_at__isnull=True,
@@ -66,7 +67,7 @@ def metrics_for_rows(
 ) -> dict[str, Any]:
     interval = device_interval_minutes(rows)
     metrics = compute_metrics_from_rows(
-        [(at, value, bool(censored)) for at, value, censored in rows],
+        rows,
         start=start,
         end=end,
         days=days,
