@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache
@@ -21,7 +21,7 @@ from apps.sync.changes import Versions, versions_current
 
 MACROS = ("kcal", "protein_g", "carbs_g", "fat_g", "fiber_g", "leucine_g")
 # Bump when the timeline's shape or arithmetic changes; entries also expire after an hour.
-TIMELINE_CACHE_VERSION = 2
+TIMELINE_CACHE_VERSION = 3
 TIMELINE_CACHE_SECONDS = 3600
 
 
@@ -41,8 +41,9 @@ def day_timeline(
     and every commit that changes a score or a pending mark is followed by a score version
     bump; both are read before the rows, so an entry is never older than its key and the
     timeline is exactly as fresh as a sync pull (docs/decisions/0014-day-timeline-cache.md,
-    0016-day-timeline-cache-includes-the-score.md). A day with an ongoing fast depends on
-    the clock and is not cached; a cache outage only costs the queries.
+    0016-day-timeline-cache-includes-the-score.md). An ongoing fast's part of the day
+    follows the clock: it is recomputed on every read. A cache outage only costs the
+    queries.
     """
     if versions is None:
         versions = versions_current(user_id=user_id)
@@ -55,14 +56,34 @@ def day_timeline(
     except CACHE_ERRORS:
         cached = None
     if cached is not None:
-        return cached
+        return _follow_the_clock(cached, now)
     timeline = {
         **_day_rows(user_id=user_id, tz=tz, day=day, now=now),
         "score": daily_score_get(user_id=user_id, tz=tz, day=day),
     }
+    with contextlib.suppress(CACHE_ERRORS):
+        cache.set(key, timeline, TIMELINE_CACHE_SECONDS)
+    return timeline
+
+
+def _follow_the_clock(timeline: dict[str, Any], now) -> dict[str, Any]:
+    """Bring an ongoing fast's clipped end, hours in the day and the day's fasted hours to
+    `now` (the same arithmetic as _day_rows; ended fasts keep their stored clip)."""
     if not any(fast["ongoing"] for fast in timeline["fasts"]):
-        with contextlib.suppress(CACHE_ERRORS):
-            cache.set(key, timeline, TIMELINE_CACHE_SECONDS)
+        return timeline
+    end = datetime.fromisoformat(timeline["window"]["end"])
+    total = 0.0
+    for fast in timeline["fasts"]:
+        clip_start = datetime.fromisoformat(fast["day_start"])
+        if fast["ongoing"]:
+            clip_end = min(now, end)
+            seconds = max(0.0, (clip_end - clip_start).total_seconds())
+            fast["day_end"] = _iso(max(clip_start, clip_end))
+            fast["hours_in_day"] = round(seconds / 3600, 2)
+        else:
+            seconds = (datetime.fromisoformat(fast["day_end"]) - clip_start).total_seconds()
+        total += seconds
+    timeline["fasted_hours"] = round(total / 3600, 2)
     return timeline
 
 

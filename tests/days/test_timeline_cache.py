@@ -58,14 +58,33 @@ def test_a_time_zone_change_reads_the_day_in_the_new_zone(member, member_client)
     assert kcal(member_client) == 300  # 18:30 on the 10th in New York
 
 
-def test_a_day_with_an_ongoing_fast_follows_the_clock(member):
-    start = NOON - timedelta(hours=2)
-    FastingWindow.objects.create(user=member, started_at=start)
-    first = day_timeline(user_id=member.pk, tz="Europe/Berlin", day=NOON.date(), now=NOON)
-    later = day_timeline(
-        user_id=member.pk, tz="Europe/Berlin", day=NOON.date(), now=NOON + timedelta(hours=3)
-    )
-    assert (first["fasted_hours"], later["fasted_hours"]) == (2.0, 5.0)
+def test_a_cached_day_with_an_ongoing_fast_follows_the_clock(member, django_assert_num_queries):
+    FastingWindow.objects.create(
+        user=member, started_at=NOON - timedelta(hours=20), ended_at=NOON - timedelta(hours=9)
+    )  # 3 h of it on this day (from midnight)
+    FastingWindow.objects.create(user=member, started_at=NOON - timedelta(hours=2))
+
+    def read(now):
+        return day_timeline(
+            user_id=member.pk, tz="Europe/Berlin", day=NOON.date(), now=now.astimezone(UTC)
+        )
+
+    first = read(NOON)
+    with django_assert_num_queries(2):  # the versions of each read; no row is read
+        later = read(NOON + timedelta(hours=3, minutes=30))
+        after_midnight = read(NOON + timedelta(hours=30))
+    assert [f["hours_in_day"] for f in first["fasts"]] == [3.0, 2.0]
+    assert first["fasted_hours"] == 5.0
+    assert [f["hours_in_day"] for f in later["fasts"]] == [3.0, 5.5]
+    assert later["fasted_hours"] == 8.5
+    assert later["fasts"][1]["day_end"] == "2026-11-10T14:30:00Z"
+    assert after_midnight["fasts"][1]["day_end"] == "2026-11-10T23:00:00Z"  # the day's end
+    assert after_midnight["fasted_hours"] == 17.0  # 3 h + 10:00 to midnight
+    # The same arithmetic as a fresh read at that time.
+    from django.core.cache import cache
+
+    cache.clear()
+    assert read(NOON + timedelta(hours=3, minutes=30)) == later
 
 
 def test_a_cache_outage_costs_only_the_queries(member_client):
