@@ -35,7 +35,10 @@ def score_days_mark_dirty(*, user_id: UUID, dates: Iterable[date], enqueue: bool
         unique_fields=["user", "local_date"],
         update_fields=["token", "dirtied_at"],
     )
-    transaction.on_commit(lambda: score_seq_bump(user_ids=[user_id]))  # the day is pending
+    # The day now reads "pending". robust: the data has committed, so a failed bump is
+    # logged rather than turning the write into an error (a cached timeline then lags until
+    # the user's next change or the entry's hour is up; decision 0016).
+    transaction.on_commit(lambda: score_seq_bump(user_ids=[user_id]), robust=True)
     if enqueue:
         transaction.on_commit(lambda: score_recompute_enqueue(user_id=user_id))
 
@@ -148,7 +151,7 @@ def score_users_dirty_days_recompute(*, user_ids: Sequence[UUID], now=None) -> i
             _flags_store(flags)
             _consume(marks)
             scored = list(days_by_user)
-            transaction.on_commit(lambda users=scored: score_seq_bump(user_ids=users))
+            transaction.on_commit(lambda users=scored: score_seq_bump(user_ids=users), robust=True)
         total += len(rows)
         pending = list(days_by_user)  # only users that had marks can have more
     return total
