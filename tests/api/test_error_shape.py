@@ -20,6 +20,17 @@ def test_unknown_api_route_is_a_404_problem(member_client):
     assert_problem(member_client.get("/api/v1/no-such-thing/"), 404)
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_write_to_an_unknown_api_route_is_a_404_not_a_csrf_failure(member, method):
+    """A mobile client writing to a mistyped address must learn that, not about cookies."""
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(member)}")
+    assert_problem(getattr(client, method)("/api/v1/meals/0.5/", {}, format="json"), 404)
+
+
 def test_unknown_route_outside_the_api_is_a_404_problem(client):
     assert_problem(client.get("/definitely/not/here"), 404)
 
