@@ -107,7 +107,8 @@ def parse_reading(row: Any, now: datetime) -> tuple[tuple | None, list[dict[str,
     if source not in _SOURCES:
         errors.append(_err("source", "invalid_choice", f"One of {sorted(_SOURCES)}."))
     device = row.get("device") or ""
-    if not isinstance(device, str) or len(device) > 100:
+    if not isinstance(device, str) or len(device) > 100 or "\x00" in device:
+        # PostgreSQL text cannot hold NUL: refused here, not a 500 from the insert.
         errors.append(_err("device", "invalid", "A string of at most 100 characters."))
     trend = row.get("trend") or ""
     if trend and trend not in _TRENDS:
@@ -203,7 +204,15 @@ def readings_insert(
 
 
 def _insert_postgres(user_id, rows, seq, now) -> list[uuid.UUID]:
-    columns = list(zip(*rows, strict=True))
+    # Each column goes as one array literal string: psycopg's per-element quoting of Python
+    # lists cost as much as PostgreSQL's whole insert (~100 ms for 5,000 rows here).
+    ids, times, values, censored, sources, devices, trends = zip(*rows, strict=True)
+    columns = [
+        _array(map(str, ids)),
+        _array(moment.isoformat() for moment in times),
+        _array(map(repr, values)),  # shortest exact text of a float
+        *(_text_array(column) for column in (censored, sources, devices, trends)),
+    ]
     sql = (
         f"INSERT INTO {_TABLE} ({_COLUMNS}) "  # noqa: S608 - constant identifiers only
         "SELECT u.id, %s, u.at, u.v, u.c, u.s, u.d, u.t, %s, %s, NULL, %s "
@@ -211,10 +220,22 @@ def _insert_postgres(user_id, rows, seq, now) -> list[uuid.UUID]:
         "%s::text[], %s::text[]) AS u(id, at, v, c, s, d, t) "
         "ON CONFLICT DO NOTHING RETURNING id"
     )
-    params = [user_id, now, now, seq, *[list(c) for c in columns]]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [user_id, now, now, seq, *columns])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _array(items) -> str:
+    """A PostgreSQL array literal of elements that need no quoting (uuids, timestamps,
+    numbers)."""
+    return "{" + ",".join(items) + "}"
+
+
+def _text_array(strings) -> str:
+    """A PostgreSQL array literal of arbitrary strings: each one double-quoted, with
+    backslashes and double quotes escaped (commas, braces, spaces and NULL-looking words
+    are then plain text)."""
+    return _array('"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"' for s in strings)
 
 
 def _insert_generic(user_id, rows, seq, now) -> list[uuid.UUID]:

@@ -1,11 +1,13 @@
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from unittest.mock import ANY
 
 import pytest
 from django.db import connection
 
 from apps.glucose.models import GlucoseReading
+from apps.glucose.services import glucose_value_to_mgdl
 from tests.conftest import client_for
 
 BULK = "/api/v1/glucose/readings/bulk/"
@@ -115,3 +117,61 @@ def test_the_same_batch_sent_five_times_in_parallel_stores_one_copy(member):
     assert sum(r["created"] for r in results) == 500
     assert sum(r["duplicates"] for r in results) == 4 * 500
     assert GlucoseReading.objects.filter(user=member).count() == 500
+
+
+AWKWARD_DEVICES = [
+    "a,b",
+    "{braces}",
+    "NULL",
+    'say "hi"',
+    "back\\slash\\",
+    " spaced ",
+    "",
+    "Dexcom G7 – ünïcode ✓",
+    "'single'",
+]
+
+
+@pytest.mark.django_db
+def test_every_value_and_odd_device_names_are_stored_exactly(member_client):
+    """Columns travel as array literals: quoting must keep any device name and every float
+    and microsecond exactly."""
+    readings = []
+    for i, device in enumerate(AWKWARD_DEVICES):
+        at = START + timedelta(minutes=7 * i, microseconds=123457 + i)
+        readings.append(
+            {
+                "id": str(uuid.uuid4()),
+                "measured_at": at.isoformat(),
+                "value": 5.5 + i / 3,
+                "unit": "mmol/L",
+                "device": device,
+                "trend": "flat",
+            }
+        )
+    readings.append({"measured_at": START.isoformat(), "value": "LOW", "device": "sentinel"})
+    response = member_client.post(BULK, {"readings": readings}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["created"] == len(readings)
+    stored = {r.device: r for r in GlucoseReading.objects.all()}
+    for i, device in enumerate(AWKWARD_DEVICES):
+        row = stored[device]
+        assert str(row.id) == readings[i]["id"]
+        assert row.measured_at == START + timedelta(minutes=7 * i, microseconds=123457 + i)
+        expected, _ = glucose_value_to_mgdl(value=5.5 + i / 3, unit="mmol/L")
+        assert row.value_mgdl == expected  # the exact float, not a near one
+        assert (row.trend, row.censored, row.source) == ("flat", "", "cgm")
+    assert (stored["sentinel"].value_mgdl, stored["sentinel"].censored) == (39.0, "low")
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_device_name_is_a_field_error_not_a_500(member_client):
+    readings = batch(2)
+    readings[0]["device"] = "g7\x00"
+    response = member_client.post(BULK, {"readings": readings}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["created"] == 1
+    assert body["rejected"] == [
+        {"index": 0, "errors": [{"field": "device", "code": "invalid", "message": ANY}]}
+    ]
