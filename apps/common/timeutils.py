@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -36,6 +36,21 @@ def local_range_bounds(first: date, last: date, tz: str) -> tuple[datetime, date
 
 def local_date(moment: datetime, tz: str) -> date:
     return moment.astimezone(ZoneInfo(tz)).date()
+
+
+def local_dates_of(moments: Iterable[datetime], tz: str) -> set[date]:
+    """The local dates of many moments, exactly, with one zone conversion per run of
+    moments on the same day rather than one per moment (a CGM batch is 288 a day, mostly
+    in time order; any order gives the same set)."""
+    dates: set[date] = set()
+    start = end = None
+    for moment in moments:
+        if start is not None and start <= moment < end:
+            continue
+        day = local_date(moment, tz)
+        dates.add(day)
+        start, end = local_day_bounds(day, tz)
+    return dates
 
 
 def local_dates_between(start: datetime, end: datetime | None, tz: str) -> list[date]:

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.common.errors import DomainError
-from apps.common.timeutils import local_date
+from apps.common.timeutils import local_dates_of
 from apps.common.units import GLUCOSE_UNITS, MGDL
 from apps.glucose.models import GlucoseReading, Source, Trend
 from apps.glucose.services import IN_FUTURE, glucose_value_to_mgdl
@@ -150,15 +150,16 @@ def glucose_readings_ingest(*, user, readings: list[Any]) -> IngestResult:
     with transaction.atomic():
         seq = change_seq_next(user_id=user.pk)
         created = set(readings_insert(user.pk, rows, seq, now))
-        result.created = len(created)
-        result.created_ids = [r[0] for r in rows if r[0] in created]
-        if created:
+        # Usually every row is new: then no per-row membership test (UUID hashing is Python).
+        stored = rows if len(created) == len(rows) else [r for r in rows if r[0] in created]
+        result.created = len(stored)
+        result.created_ids = [r[0] for r in stored]
+        if stored:
             tz = Profile.objects.filter(user_id=user.pk).values_list("timezone", flat=True).first()
             score_days_mark_dirty(
-                user_id=user.pk,
-                dates={local_date(r[1], tz or "UTC") for r in rows if r[0] in created},
+                user_id=user.pk, dates=local_dates_of((r[1] for r in stored), tz or "UTC")
             )
-    leftovers = [r[0] for r in rows if r[0] not in created]
+    leftovers = [] if stored is rows else [r[0] for r in rows if r[0] not in created]
     foreign = set()
     if leftovers:
         foreign = set(
