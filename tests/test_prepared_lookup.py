@@ -66,3 +66,28 @@ def test_a_queryset_with_its_own_parameters_is_refused(member):
     prepared = PkLookup(lambda: get_user_model().objects.filter(email__startswith="m"))
     with pytest.raises(ValueError, match="without parameters"):
         prepared(member.pk)
+
+
+def test_each_thread_compiles_with_its_own_connection(member, other_member):
+    import threading
+
+    prepared = lookup()
+    assert prepared(member.pk).email == member.email
+    seen = []
+
+    def other_thread():
+        from django.db import connections
+
+        try:
+            seen.append(prepared(other_member.pk))
+            compiler = prepared._local.__dict__["default"][0]
+            seen.append(compiler.connection is connections["default"])
+        finally:
+            connections["default"].close()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    # The other thread has its own connection, outside this test's transaction: it does
+    # not see the uncommitted member, but it did compile and run with its own wrapper.
+    assert seen == [None, True]

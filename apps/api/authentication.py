@@ -17,6 +17,8 @@ class JWTAuthentication(BaseJWTAuthentication):
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError:
             raise InvalidToken("Token contained no recognizable user identification") from None
+        if self.user_model._meta.pk.name != api_settings.USER_ID_FIELD:  # not our set-up
+            return super().get_user(validated_token)
         user = _user_with_profile_and_counter(user_id)
         if user is None:
             raise AuthenticationFailed("User not found", code="user_not_found")

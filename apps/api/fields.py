@@ -7,12 +7,18 @@ from datetime import UTC, datetime
 
 from rest_framework import serializers
 
+# The earliest moment the API takes, as the sync protocol (milliseconds since the epoch):
+# earlier ones are clock errors, and year-1 values overflow local-day arithmetic.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+TOO_EARLY = "Datetimes before 1970 are not accepted; check the device clock."
+
 
 class AwareDateTimeField(serializers.DateTimeField):
     """ISO 8601 with an offset; naive datetimes are rejected (API.md), output in UTC with Z."""
 
     default_error_messages = {
         "naive": "Datetimes need a UTC offset, e.g. 2026-11-26T08:00:00+01:00.",
+        "too_early": TOO_EARLY,
     }
 
     def __init__(self, **kwargs):
@@ -29,8 +35,10 @@ class AwareDateTimeField(serializers.DateTimeField):
                 self.fail("naive")
         elif isinstance(value, datetime) and value.tzinfo is None:
             self.fail("naive")
-        result = super().to_internal_value(value)
-        return result.astimezone(UTC)
+        result = super().to_internal_value(value).astimezone(UTC)
+        if result < EARLIEST:
+            self.fail("too_early")
+        return result
 
     def to_representation(self, value):
         if value is None:

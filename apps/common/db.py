@@ -20,8 +20,10 @@ def rows_binary(queryset: QuerySet) -> list[tuple]:
         return list(queryset)
     import psycopg
 
-    sql, params = queryset.query.sql_with_params()
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     connection.ensure_connection()
+    # No server-side prepared statements (poolers in transaction mode): Django opens
+    # psycopg connections with prepare_threshold=None unless OPTIONS asks otherwise.
     raw = psycopg.Cursor(connection.connection)  # server-side binding: binary needs it
     raw.format = psycopg.pq.Format.BINARY
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor

@@ -9,6 +9,7 @@ select_related populators), so the objects are the ones the queryset would build
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,8 @@ class PkLookup:
 
     def __init__(self, queryset: Callable[[], QuerySet]) -> None:
         self._queryset = queryset
-        self._compiled: dict[str, tuple[Any, str]] = {}  # per database alias
+        # Per thread and database alias: a compiler holds its thread's connection.
+        self._local = threading.local()
 
     def __call__(self, pk: Any) -> Model | None:
         queryset = self._queryset()
@@ -34,13 +36,14 @@ class PkLookup:
             param = field.get_db_prep_value(field.to_python(pk), connections[db])
         except ValidationError:
             return None  # not a key of this model: no such row
-        if db not in self._compiled:
+        compiled = self._local.__dict__.get(db)
+        if compiled is None:
             compiler = queryset.filter(pk=pk).order_by().query.get_compiler(using=db)
             sql, params = compiler.as_sql()
             if list(params) != [param]:  # the key must be the query's only parameter
                 raise ValueError(f"PkLookup needs a queryset without parameters: {params}")
-            self._compiled[db] = (compiler, sql)
-        compiler, sql = self._compiled[db]
+            compiled = self._local.__dict__[db] = (compiler, sql)
+        compiler, sql = compiled
         with connections[db].cursor() as cursor:
             cursor.execute(sql, [param])
             rows = cursor.fetchmany(1)

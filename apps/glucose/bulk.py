@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.api.fields import EARLIEST, TOO_EARLY
 from apps.common.errors import DomainError
 from apps.common.timeutils import local_dates_of
 from apps.common.units import GLUCOSE_UNITS, MGDL
@@ -87,6 +88,8 @@ def parse_reading(row: Any, now: datetime) -> tuple[tuple | None, list[dict[str,
                 measured_at = measured_at.astimezone(UTC)
                 if measured_at > now + _FUTURE_SLACK:
                     errors.append(_err("measured_at", "in_future", IN_FUTURE))
+                elif measured_at < EARLIEST:
+                    errors.append(_err("measured_at", "too_early", TOO_EARLY))
 
     unit = row.get("unit", MGDL)
     value = row.get("value")

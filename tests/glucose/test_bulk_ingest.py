@@ -175,3 +175,24 @@ def test_a_nul_character_in_a_device_name_is_a_field_error_not_a_500(member_clie
     assert body["rejected"] == [
         {"index": 0, "errors": [{"field": "device", "code": "invalid", "message": ANY}]}
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", ["0001-01-01T00:10:00+00:00", "1969-12-31T23:59:59+00:00"])
+def test_a_reading_before_1970_is_a_field_error_everywhere(member_client, moment):
+    """A reset device clock; year 1 also overflowed the local-day arithmetic (a 500)."""
+    readings = batch(2)
+    readings[0]["measured_at"] = moment
+    response = member_client.post(BULK, {"readings": readings}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["rejected"][0]["errors"][0]["code"] == "too_early"
+    assert response.json()["created"] == 1
+    single = member_client.post(
+        "/api/v1/glucose/readings/",
+        {"measured_at": moment, "value": 100, "unit": "mg/dL"},
+        format="json",
+    )
+    assert single.status_code == 400, single.content
+    meal = member_client.post("/api/v1/meals/", {"eaten_at": moment, "kcal": 100}, format="json")
+    assert meal.status_code == 400, meal.content
+    assert meal.json()["errors"][0]["code"] == "too_early"
