@@ -235,11 +235,13 @@ def _array(items) -> str:
     return "{" + ",".join(items) + "}"
 
 
-def _text_array(strings) -> str:
+def _text_array(strings: tuple[str, ...]) -> str:
     """A PostgreSQL array literal of arbitrary strings: each one double-quoted, with
     backslashes and double quotes escaped (commas, braces, spaces and NULL-looking words
-    are then plain text)."""
-    return _array('"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"' for s in strings)
+    are then plain text). A batch holds few distinct values (one device, a few trends):
+    each is quoted once."""
+    quoted = {s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"' for s in set(strings)}
+    return _array(map(quoted.__getitem__, strings))
 
 
 def _insert_generic(user_id, rows, seq, now) -> list[uuid.UUID]:
