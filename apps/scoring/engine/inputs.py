@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .timeutil import EPOCH, US
+from .timeutil import EPOCH, US, from_us
 
 MEDICAL_CONTEXTS = frozenset(
     {"insulin", "sulfonylurea", "type1_diabetes", "pregnancy", "eating_disorder", "mtor_inhibitor"}
@@ -160,10 +160,9 @@ class GlucoseReading:
         """A stored reading (validated on the way in) from its epoch microseconds: a recompute
         builds thousands of these, and the checks above are its largest Python cost."""
         reading = object.__new__(cls)
-        setter = object.__setattr__  # inlined: this runs for every stored reading
-        setter(reading, "at", EPOCH + timedelta(microseconds=us))
-        setter(reading, "_us", us)
-        setter(reading, "mg_dl", float(mg_dl))
+        _set(reading, "at", from_us(us))
+        _set(reading, "_us", us)
+        _set(reading, "mg_dl", float(mg_dl))
         return reading
 
 
