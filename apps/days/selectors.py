@@ -76,15 +76,20 @@ def _follow_the_clock(timeline: dict[str, Any], now) -> dict[str, Any]:
     for fast in timeline["fasts"]:
         clip_start = datetime.fromisoformat(fast["day_start"])
         if fast["ongoing"]:
-            clip_end = min(now, end)
-            seconds = max(0.0, (clip_end - clip_start).total_seconds())
-            fast["day_end"] = _iso(max(clip_start, clip_end))
+            day_end, seconds = _clip(clip_start, now, end)
+            fast["day_end"] = _iso(day_end)
             fast["hours_in_day"] = round(seconds / 3600, 2)
         else:
             seconds = (datetime.fromisoformat(fast["day_end"]) - clip_start).total_seconds()
         total += seconds
     timeline["fasted_hours"] = round(total / 3600, 2)
     return timeline
+
+
+def _clip(clip_start: datetime, until: datetime, day_end: datetime) -> tuple[datetime, float]:
+    """A fast's end inside the day (never before its start there) and its seconds in it."""
+    clip_end = min(until, day_end)
+    return max(clip_start, clip_end), max(0.0, (clip_end - clip_start).total_seconds())
 
 
 def _day_rows(*, user_id, tz: str, day: date, now) -> dict[str, Any]:
@@ -98,8 +103,7 @@ def _day_rows(*, user_id, tz: str, day: date, now) -> dict[str, Any]:
         .values_list("id", "started_at", "ended_at", "target_hours", "protocol")
     ):
         clip_start = max(started_at, start)
-        clip_end = min(ended_at or now, end)
-        seconds = max(0.0, (clip_end - clip_start).total_seconds())
+        day_end, seconds = _clip(clip_start, ended_at or now, end)
         fasted_seconds += seconds
         fasts.append(
             {
@@ -110,7 +114,7 @@ def _day_rows(*, user_id, tz: str, day: date, now) -> dict[str, Any]:
                 "protocol": protocol,
                 "ongoing": ended_at is None,
                 "day_start": _iso(clip_start),
-                "day_end": _iso(max(clip_start, clip_end)),
+                "day_end": _iso(day_end),
                 "hours_in_day": round(seconds / 3600, 2),
             }
         )
