@@ -7,10 +7,7 @@ from datetime import UTC, datetime
 
 from rest_framework import serializers
 
-# The earliest moment the API takes, as the sync protocol (milliseconds since the epoch):
-# earlier ones are clock errors, and year-1 values overflow local-day arithmetic.
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-TOO_EARLY = "Datetimes before 1970 are not accepted; check the device clock."
+from apps.common.timeutils import EARLIEST, TOO_EARLY
 
 
 class AwareDateTimeField(serializers.DateTimeField):

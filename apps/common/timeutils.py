@@ -21,6 +21,12 @@ def _zones() -> frozenset[str]:
     return _ZONES
 
 
+# The earliest moment the API takes, as the sync protocol (milliseconds since the epoch):
+# earlier ones are clock errors, and year-1 values overflow local-day arithmetic.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+TOO_EARLY = "Datetimes before 1970 are not accepted; check the device clock."
+
+
 def local_day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
     """UTC [start, end) of the local calendar day `day` in zone `tz`."""
     zone = ZoneInfo(tz)

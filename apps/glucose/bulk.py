@@ -17,9 +17,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.api.fields import EARLIEST, TOO_EARLY
 from apps.common.errors import DomainError
-from apps.common.timeutils import local_dates_of
+from apps.common.timeutils import EARLIEST, TOO_EARLY, local_dates_of
 from apps.common.units import GLUCOSE_UNITS, MGDL
 from apps.glucose.models import GlucoseReading, Source, Trend
 from apps.glucose.services import IN_FUTURE, glucose_value_to_mgdl
@@ -146,7 +145,7 @@ def glucose_readings_ingest(*, user, readings: list[Any]) -> IngestResult:
     if not rows:
         return result
 
-    from apps.accounts.models import Profile
+    from apps.common.records import user_timezone
     from apps.scoring.services import score_days_mark_dirty
     from apps.sync.changes import change_seq_next
 
@@ -158,9 +157,8 @@ def glucose_readings_ingest(*, user, readings: list[Any]) -> IngestResult:
         result.created = len(stored)
         result.created_ids = [r[0] for r in stored]
         if stored:
-            tz = Profile.objects.filter(user_id=user.pk).values_list("timezone", flat=True).first()
             score_days_mark_dirty(
-                user_id=user.pk, dates=local_dates_of((r[1] for r in stored), tz or "UTC")
+                user_id=user.pk, dates=local_dates_of((r[1] for r in stored), user_timezone(user))
             )
     leftovers = [] if stored is rows else [r[0] for r in rows if r[0] not in created]
     foreign = set()

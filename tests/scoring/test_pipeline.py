@@ -70,6 +70,22 @@ def test_a_bulk_upload_dirties_the_days_of_the_created_rows(member, member_clien
     assert dirty_dates(member) == {date(2026, 11, 1), date(2026, 11, 2)}
 
 
+def test_a_bulk_upload_dirties_the_users_local_days_not_utc_ones(member, member_client):
+    """23:30 UTC is 00:30 the next day in Berlin, the member's zone."""
+    response = member_client.post(
+        "/api/v1/glucose/readings/bulk/",
+        {
+            "readings": [
+                {"measured_at": "2026-11-01T23:30:00+00:00", "value": 90, "device": "g7"},
+                {"measured_at": "2026-11-03T12:00:00+00:00", "value": 91, "device": "g7"},
+            ]
+        },
+        format="json",
+    )
+    assert response.json()["created"] == 2
+    assert dirty_dates(member) == {date(2026, 11, 2), date(2026, 11, 3)}
+
+
 def seed_day(user, day: date):
     start = datetime(day.year, day.month, day.day, tzinfo=BERLIN)
     FastingWindow.objects.create(
