@@ -69,6 +69,17 @@ def seed(user) -> None:
     )
 
 
+def get_ms(urls: list[str], token: str) -> list[float]:
+    """Milliseconds of each GET, one after another (no queue: latency, not throughput)."""
+    timings = []
+    for url in urls:
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+        started = time.perf_counter()
+        urllib.request.urlopen(request, timeout=30).read()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def main() -> None:
     setup_django()
     from django.db import connection
@@ -101,24 +112,12 @@ def main() -> None:
         # for the 7 ahead of it (Little's law), so the p99 there measures the queue.
         single = wrk(f"{base}/api/v1/days/{day}/", token=token, connections=1, threads=1)
         # First read of a day (a cache miss: every query runs), one day after another.
-        misses = []
-        for back in range(41, 101):
-            other = (datetime.now(UTC) - timedelta(days=back)).date().isoformat()
-            request = urllib.request.Request(
-                f"{base}/api/v1/days/{other}/", headers={"Authorization": f"Bearer {token}"}
-            )
-            started = time.perf_counter()
-            urllib.request.urlopen(request, timeout=30).read()
-            misses.append((time.perf_counter() - started) * 1000)
+        days_back = [(datetime.now(UTC) - timedelta(days=b)).date() for b in range(41, 101)]
+        misses = get_ms([f"{base}/api/v1/days/{d.isoformat()}/" for d in days_back], token)
         start_date = (datetime.now(UTC) - timedelta(days=100)).date().isoformat()
         end_date = (datetime.now(UTC) - timedelta(days=11)).date().isoformat()
         url = f"{base}/api/v1/glucose/metrics/?start_date={start_date}&end_date={end_date}"
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-        timings = []
-        for _ in range(40):
-            started = time.perf_counter()
-            urllib.request.urlopen(request, timeout=30).read()
-            timings.append((time.perf_counter() - started) * 1000)
+        timings = get_ms([url] * 40, token)
     ratio = timeline["rps"] / baseline["rps"]
     print(
         f"day timeline: {timeline['rps']:.0f} req/s, p50 {timeline['p50']:.1f} ms, "
